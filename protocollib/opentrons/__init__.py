@@ -1,0 +1,1 @@
+"""opentrons: the protocol library users import to write and run OT-2 protocols."""

@@ -1,0 +1,1 @@
+"""supervisor: starts, watches and restarts every daemon and protocol runner."""
