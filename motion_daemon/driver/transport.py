@@ -1,0 +1,93 @@
+"""Serial transport: opens a pyserial URL (device, socket://, simulated pty), reads in short chunks, writes under a lock."""
+from __future__ import annotations
+
+import threading
+from typing import NoReturn
+import time
+
+import serial
+import serial.serialposix
+
+from motion_daemon.driver.errors import ControllerUnavailable
+
+BAUD_RATE = 115200
+# Reads return at least this often, so a waiting reader can notice a halt or a deadline.
+READ_CHUNK_S = 0.01
+
+
+class SerialTransport:
+    """One serial session; every failure becomes ControllerUnavailable so callers see a single error type."""
+
+    def __init__(self, url: str, baud_rate: int = BAUD_RATE) -> None:
+        self.url = url
+        self._baud_rate = baud_rate
+        self._port: serial.SerialBase | None = None
+        self._write_lock = threading.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        """True while a port is open and has not failed."""
+        return self._port is not None
+
+    def open(self) -> None:
+        """Open the port; a plain device is locked exclusively so no second process can share it."""
+        self.close()
+        try:
+            port = serial.serial_for_url(self.url, baudrate=self._baud_rate, timeout=READ_CHUNK_S,
+                                         write_timeout=2.0, do_not_open=True)
+            if isinstance(port, serial.serialposix.Serial):
+                port.exclusive = True
+            port.open()
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise ControllerUnavailable(f"cannot open Smoothie port {self.url!r}: {exc}") from exc
+        self._port = port
+
+    def close(self) -> None:
+        """Close the port if open; never raises."""
+        port, self._port = self._port, None
+        if port is not None:
+            try:
+                port.close()
+            except (serial.SerialException, OSError):
+                pass
+
+    def write(self, data: bytes) -> None:
+        """Write all bytes; safe to call from another thread while a read is in progress."""
+        with self._write_lock:
+            port = self._require_port()
+            try:
+                port.write(data)
+                port.flush()
+            except (serial.SerialException, OSError) as exc:
+                self._fail(exc)
+
+    def read_chunk(self) -> bytes:
+        """Return whatever arrived within one short read interval (possibly nothing)."""
+        port = self._require_port()
+        try:
+            return port.read(max(1, port.in_waiting))
+        except (serial.SerialException, OSError) as exc:
+            self._fail(exc)
+
+    def discard_input(self, quiet_s: float = 0.0, limit_s: float = 1.0) -> None:
+        """Drop pending input; with quiet_s, keep dropping until the line is quiet that long (at most limit_s)."""
+        port = self._require_port()
+        try:
+            port.reset_input_buffer()
+            deadline = time.monotonic() + limit_s
+            quiet_since = time.monotonic()
+            while quiet_s and time.monotonic() - quiet_since < quiet_s and time.monotonic() < deadline:
+                if port.read(max(1, port.in_waiting)):
+                    quiet_since = time.monotonic()
+        except (serial.SerialException, OSError) as exc:
+            self._fail(exc)
+
+    def _require_port(self) -> serial.SerialBase:
+        port = self._port
+        if port is None:
+            raise ControllerUnavailable(f"Smoothie port {self.url!r} is not open")
+        return port
+
+    def _fail(self, exc: Exception) -> NoReturn:
+        self.close()
+        raise ControllerUnavailable(f"lost the Smoothie connection on {self.url!r}: {exc}") from exc
