@@ -63,7 +63,10 @@ class LineProtocol:
     def exchange(self, command: str, timeout_s: float) -> str:
         """Send `command`, wait up to timeout_s for its complete reply, and return the cleaned text."""
         self._check_halt(command)
-        self._transport.discard_input()
+        stale = self._transport.discard_input()
+        if b"alarm" in stale.lower():
+            # An alarm raised after the previous ack must not be thrown away with the stale bytes.
+            raise_for_reply(clean_reply(stale, ""), command)
         self._transport.write(frame(command))
         raw = self._read_reply(command, time.monotonic() + timeout_s)
         text = clean_reply(raw, command)

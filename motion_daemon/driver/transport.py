@@ -69,18 +69,23 @@ class SerialTransport:
         except (serial.SerialException, OSError) as exc:
             self._fail(exc)
 
-    def discard_input(self, quiet_s: float = 0.0, limit_s: float = 1.0) -> None:
-        """Drop pending input; with quiet_s, keep dropping until the line is quiet that long (at most limit_s)."""
+    def discard_input(self, quiet_s: float = 0.0, limit_s: float = 1.0) -> bytes:
+        """Drop pending input and return it; with quiet_s, keep going until the line is quiet that long."""
         port = self._require_port()
+        dropped = b""
         try:
-            port.reset_input_buffer()
+            while port.in_waiting:
+                dropped += port.read(port.in_waiting)
             deadline = time.monotonic() + limit_s
             quiet_since = time.monotonic()
             while quiet_s and time.monotonic() - quiet_since < quiet_s and time.monotonic() < deadline:
-                if port.read(max(1, port.in_waiting)):
+                chunk = port.read(max(1, port.in_waiting))
+                if chunk:
+                    dropped += chunk
                     quiet_since = time.monotonic()
         except (serial.SerialException, OSError) as exc:
             self._fail(exc)
+        return dropped
 
     def _require_port(self) -> serial.SerialBase:
         port = self._port

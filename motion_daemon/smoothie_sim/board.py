@@ -8,6 +8,7 @@ from typing import Callable, Mapping
 from motion_daemon.driver.axes import AXES, AXIS_ORDER, DEFAULT_FEED_MM_S
 from motion_daemon.kinematics import MotionPlan, Segment, plan_segment
 from motion_daemon.smoothie_sim import dialect
+from motion_daemon.smoothie_sim.faults import FaultKnobs
 
 # Each max switch sits this far past the homed position, so a move beyond it trips the switch.
 SWITCH_MARGIN_MM = 1.0
@@ -65,8 +66,9 @@ class BoardConfig:
 class SimulatedSmoothie:
     """Answers one line at a time as the firmware would; time is passed in so the caller owns the clock."""
 
-    def __init__(self, config: BoardConfig) -> None:
+    def __init__(self, config: BoardConfig, faults: FaultKnobs | None = None) -> None:
         self.config = config
+        self.faults = faults or FaultKnobs()
         self.position = {axis: 0.0 for axis in AXIS_ORDER}
         self.homed = {axis: False for axis in AXIS_ORDER}
         self.engaged = {axis: False for axis in AXIS_ORDER}
@@ -77,9 +79,10 @@ class SimulatedSmoothie:
         self.feed_mm_s = DEFAULT_FEED_MM_S
         self.relative = False
         self.halted = False
-        self.alarm_next_move = False
         self.motion: _Motion | None = None
         self.dwell_until = 0.0
+        # Every non-empty line received, in order: what golden tests compare against.
+        self.received: list[str] = []
         self._handlers: dict[str, Callable[[list[str], float], str | None]] = {
             "G0": self._move, "G4": self._dwell, "G28.2": self._home, "G28.6": self._homed_flags,
             "G90": self._absolute, "G91": self._relative, "M114.2": self._position, "M119": self._switches,
@@ -93,6 +96,8 @@ class SimulatedSmoothie:
     def handle_line(self, line: str, now: float) -> Reply:
         """Answer one received line (without its line break)."""
         stripped = line.strip()
+        if stripped:
+            self.received.append(stripped)
         if stripped.lower() == "version":
             return Reply(f"{dialect.VERSION_REPLY}\r\n{dialect.OK}\r\n")
         if self.halted and "M999" not in stripped.upper().split():
@@ -108,6 +113,7 @@ class SimulatedSmoothie:
 
     def emergency_stop(self, now: float) -> str:
         """M112: stop at once wherever the axes are; the position is no longer trusted."""
+        self.received.append("M112")
         self._stop_motion(now)
         self.halted = True
         self.homed = {axis: False for axis in AXIS_ORDER}
@@ -175,8 +181,7 @@ class SimulatedSmoothie:
         motion = _Motion(plan, now, self.config.speed_factor)
         if limit_check:
             self._find_limit_hit(motion)
-        if self.alarm_next_move:
-            self.alarm_next_move = False
+        if limit_check and self.faults.take("alarm_next_move"):
             motion.alarm_at = motion.started + plan.duration * motion.scale / 2
             moving = [a for a in AXIS_ORDER if plan.target[a] != plan.segments[0].start[a]]
             motion.alarm_axis = moving[0] if moving else "X"

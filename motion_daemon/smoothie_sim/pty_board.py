@@ -24,8 +24,8 @@ class PtySmoothie:
     """Owns the board, the pty and its serving thread; the port path is a stable symlink that survives a re-plug."""
 
     def __init__(self, config: BoardConfig | None = None, faults: FaultKnobs | None = None) -> None:
-        self.board = SimulatedSmoothie(config or BoardConfig())
         self.faults = faults or FaultKnobs()
+        self.board = SimulatedSmoothie(config or BoardConfig(), self.faults)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._session_stop = threading.Event()

@@ -42,8 +42,8 @@ class TcpSmoothie:
 
     def __init__(self, host: str, port: int, config: BoardConfig | None = None,
                  faults: FaultKnobs | None = None) -> None:
-        self.board = SimulatedSmoothie(config or BoardConfig())
         self.faults = faults or FaultKnobs()
+        self.board = SimulatedSmoothie(config or BoardConfig(), self.faults)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._listener = socket.create_server((host, port))

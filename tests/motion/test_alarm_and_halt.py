@@ -1,0 +1,110 @@
+"""Alarms become typed, plain-language halts; halt() jumps the queue and stops a long move at once."""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import pytest
+
+from motion_daemon.driver.driver import SmoothieDriver
+from motion_daemon.driver.errors import AlarmResponse, HaltedError
+from motion_daemon.driver.state import DriverState
+
+from tests.motion.conftest import FAST, make_sim, wait_for
+
+
+def _all_unhomed(driver: SmoothieDriver) -> bool:
+    return not any(driver.snapshot().homed.values())
+
+
+def test_a_move_into_the_y_switch_is_a_plain_language_alarm(homed: SmoothieDriver, wire) -> None:
+    w = wire()
+    with pytest.raises(AlarmResponse) as caught:
+        homed.move({"Y": 365})
+    assert caught.value.axis == "Y"
+    assert caught.value.reason == "gantry Y hit its back limit switch"
+    snapshot = homed.snapshot()
+    assert snapshot.state == DriverState.HALTED and snapshot.halt_reason == caught.value.reason
+    assert _all_unhomed(homed)
+    # No silent auto-home or M999: the driver reports and waits.
+    assert [line for line in w.lines() if "G28.2" in line or line == "M999"] == []
+
+
+def test_alarm_on_next_move_knob_names_the_axis_and_reset_recovers(homed: SmoothieDriver, sim, wire) -> None:
+    sim.faults.alarm_next_move = True
+    with pytest.raises(AlarmResponse, match="right pipette Z hit its top limit switch"):
+        homed.move({"A": 100})
+    snapshot = homed.reset()
+    assert snapshot.state == DriverState.IDLE and snapshot.halt_reason is None
+    assert _all_unhomed(homed)
+    homed.home("A")
+    assert homed.move({"A": 100})["A"] == 100.0
+
+
+def test_after_reset_a_move_is_refused_until_home(homed: SmoothieDriver, sim) -> None:
+    sim.faults.alarm_next_move = True
+    with pytest.raises(AlarmResponse):
+        homed.move({"X": 100})
+    homed.reset()
+    with pytest.raises(Exception, match="not homed"):
+        homed.move({"X": 50})
+
+
+@pytest.fixture
+def realtime():
+    sim = make_sim(speed=1.0)
+    driver = SmoothieDriver(sim.url, timeouts=FAST)
+    driver.connect()
+    sim.board.homed.update({axis: True for axis in "XYZABC"})
+    driver.reset()
+    sim.board.homed.update({axis: True for axis in "XYZABC"})
+    driver.connect()
+    yield sim, driver
+    driver.close()
+    sim.stop()
+
+
+def test_halt_stops_a_long_real_time_move_fast(realtime) -> None:
+    sim, driver = realtime
+    start_x = driver.snapshot().position["X"]
+    with ThreadPoolExecutor(1) as worker:
+        move: Future = worker.submit(driver.move, {"X": 418, "Y": 300}, 20)
+        wait_for(lambda: driver.snapshot().state == DriverState.BUSY)
+        wait_for(lambda: driver.estimated_position()["X"] > start_x + 2)
+        halted_at = time.monotonic()
+        driver.halt()
+        with pytest.raises(HaltedError):
+            move.result(timeout=2)
+        returned_after = time.monotonic() - halted_at
+    assert returned_after < 0.5
+    assert "M112" in sim.board.received
+    assert sim.board.halted and sim.board.motion is None
+    snapshot = driver.snapshot()
+    assert snapshot.state == DriverState.HALTED and snapshot.halt_reason == "halted by user"
+    assert _all_unhomed(driver)
+    assert driver.reset().state == DriverState.IDLE
+    assert not sim.board.halted
+
+
+def test_estimated_position_moves_along_the_plan_during_a_move(realtime) -> None:
+    sim, driver = realtime
+    seen: list[float] = []
+    with ThreadPoolExecutor(1) as worker:
+        move = worker.submit(driver.move, {"X": 200}, 200)
+        wait_for(lambda: driver.snapshot().state == DriverState.BUSY)
+        while not move.done():
+            seen.append(driver.estimated_position()["X"])
+            time.sleep(0.02)
+        assert move.result(timeout=5)["X"] == 200.0
+    assert seen == sorted(seen) and seen[0] < 100 < seen[-1]
+    assert driver.estimated_position()["X"] == 200.0
+
+
+def test_halt_from_another_thread_while_idle_needs_reset(driver: SmoothieDriver, sim) -> None:
+    thread = threading.Thread(target=driver.halt)
+    thread.start()
+    thread.join(timeout=5)
+    wait_for(lambda: sim.board.halted)
+    assert driver.snapshot().state == DriverState.HALTED
+    assert driver.reset().state == DriverState.IDLE
