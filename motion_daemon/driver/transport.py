@@ -5,6 +5,8 @@ import threading
 from typing import NoReturn
 import time
 
+import termios
+
 import serial
 import serial.serialposix
 
@@ -13,6 +15,8 @@ from motion_daemon.driver.errors import ControllerUnavailable
 BAUD_RATE = 115200
 # Reads return at least this often, so a waiting reader can notice a halt or a deadline.
 READ_CHUNK_S = 0.01
+# termios.error is not an OSError, yet a vanished pty raises it from flush().
+_PORT_ERRORS = (serial.SerialException, OSError, termios.error)
 
 
 class SerialTransport:
@@ -38,7 +42,7 @@ class SerialTransport:
             if isinstance(port, serial.serialposix.Serial):
                 port.exclusive = True
             port.open()
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except (*_PORT_ERRORS, ValueError) as exc:
             raise ControllerUnavailable(f"cannot open Smoothie port {self.url!r}: {exc}") from exc
         self._port = port
 
@@ -48,7 +52,7 @@ class SerialTransport:
         if port is not None:
             try:
                 port.close()
-            except (serial.SerialException, OSError):
+            except _PORT_ERRORS:
                 pass
 
     def write(self, data: bytes) -> None:
@@ -58,7 +62,7 @@ class SerialTransport:
             try:
                 port.write(data)
                 port.flush()
-            except (serial.SerialException, OSError) as exc:
+            except _PORT_ERRORS as exc:
                 self._fail(exc)
 
     def read_chunk(self) -> bytes:
@@ -66,7 +70,7 @@ class SerialTransport:
         port = self._require_port()
         try:
             return port.read(max(1, port.in_waiting))
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             self._fail(exc)
 
     def discard_input(self, quiet_s: float = 0.0, limit_s: float = 1.0) -> bytes:
@@ -83,7 +87,7 @@ class SerialTransport:
                 if chunk:
                     dropped += chunk
                     quiet_since = time.monotonic()
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             self._fail(exc)
         return dropped
 

@@ -38,6 +38,7 @@ class LinkClosed(Exception):
 class _Held:
     reply: Reply
     release_at: float
+    noisy: bool
 
 
 class BoardSession:
@@ -87,7 +88,7 @@ class BoardSession:
         while self._held and (self._held[0].release_at <= now or self._board.halted):
             held = self._held.popleft()
             text = f"{HALTED}\r\n" if self._board.halted else held.reply.text
-            self._send_reply(text)
+            self._send_reply(text, held.noisy)
 
     def _answer(self, line: str, now: float) -> None:
         with self._lock:
@@ -96,15 +97,17 @@ class BoardSession:
             return
         if reply.moves and self._faults.take("disconnect_next_move"):
             self._disconnect_at = now + max(0.0, self._board.busy_until() - now) / 2
+        # Noise goes before a command's reply, never between the two acks of one frame.
+        noisy = bool(line.strip()) and self._faults.take("garbage_replies")
         release_at = max(reply.ready_at, now) + self._faults.reply_delay_s
         if release_at > now:
-            self._held.append(_Held(reply, release_at))
+            self._held.append(_Held(reply, release_at, noisy))
         else:
-            self._send_reply(reply.text)
+            self._send_reply(reply.text, noisy)
 
-    def _send_reply(self, text: str) -> None:
+    def _send_reply(self, text: str, noisy: bool = False) -> None:
         data = text.encode("ascii")
-        if not self._faults.take("garbage_replies"):
+        if not noisy:
             self._link.send(data)
             return
         noisy = GARBAGE + data
