@@ -12,6 +12,7 @@ import zmq.asyncio
 
 from bus.envelope import MAX_MESSAGE_BYTES, Event, decode_event, encode_event
 from bus.errors import BadEnvelope
+from bus.frames import recv_frames, send_frames
 
 DEFAULT_HWM = 100_000
 HEARTBEAT_INTERVAL = 0.5
@@ -51,7 +52,7 @@ class Publisher:
             raise RuntimeError("Publisher.publish() before bind()")
         seq = self._seqs.get(topic, 0) + 1
         self._seqs[topic] = seq
-        self._socket.send_multipart([topic.encode(), encode_event(seq, self.source, data)], zmq.NOBLOCK)
+        send_frames(self._socket, (topic.encode(), encode_event(seq, self.source, data)), zmq.NOBLOCK)
         return seq
 
     def seqs(self) -> dict[str, int]:
@@ -146,7 +147,7 @@ class Subscriber:
         end = None if timeout is None else time.monotonic() + timeout
         while True:
             try:
-                frames = self._socket.recv_multipart(zmq.NOBLOCK)
+                frames = recv_frames(self._socket, zmq.NOBLOCK)
             except zmq.Again:
                 left = None if end is None else end - time.monotonic()
                 if left is not None and left <= 0:

@@ -11,6 +11,7 @@ import zmq
 import zmq.asyncio
 
 from bus.envelope import MAX_MESSAGE_BYTES, Request, decode_request, encode_error, encode_reply, peek_request_id
+from bus.frames import recv_frames, send_frames
 from bus.errors import BadEnvelope, BusError, BusTimeout, InternalError, UnknownOp
 
 Handler = Callable[[dict[str, Any]], Any]
@@ -81,12 +82,12 @@ class RequestServer:
             self._socket = self._sync = None
 
     def _drain(self) -> None:
-        # Reading until EAGAIN (rather than asking ZMQ_EVENTS, which pyzmq wraps in an enum per call) both empties
-        # the queue and re-arms the edge-triggered descriptor.
+        # Reading while ZMQ_EVENTS says input is waiting both empties the queue and re-arms the edge-triggered
+        # descriptor (and asking is cheaper than the exception of a read that finds nothing).
         sock = self._sync
-        while sock is not None:
+        while sock is not None and sock.getsockopt(zmq.EVENTS) & zmq.POLLIN:
             try:
-                frames = sock.recv_multipart(zmq.NOBLOCK)
+                frames = recv_frames(sock, zmq.NOBLOCK)
             except zmq.Again:
                 return
             self._dispatch(sock, frames)
@@ -154,6 +155,6 @@ class RequestServer:
     def _send(sock: zmq.Socket, route: list[bytes], payload: bytes) -> None:
         try:
             # A ROUTER send never blocks; ZeroMQ drops the reply of a peer that has gone away.
-            sock.send_multipart([*route, payload], flags=zmq.NOBLOCK)
+            send_frames(sock, [*route, payload], zmq.NOBLOCK)
         except zmq.ZMQError as exc:
             log.warning("reply_dropped", reason=str(exc))
