@@ -23,12 +23,14 @@ def test_finished_background_work_keeps_the_service_up(run_dir: Path) -> None:
     async def scenario() -> None:
         host = _host(run_dir)
 
+        finished = asyncio.Event()
+
         async def finishes() -> None:
-            await asyncio.sleep(0)
+            finished.set()
 
         serving = asyncio.ensure_future(host.run(finishes()))
         client = AsyncClient(zmq.asyncio.Context(), host.config)
-        await asyncio.sleep(0.1)  # let the finished background task be noticed before asking
+        await asyncio.wait_for(finished.wait(), 5)
         assert await client.call("motion.echo", {"up": True}) == {"up": True}
         host.stop()
         await asyncio.wait_for(serving, 5)
