@@ -14,6 +14,7 @@ from motion_daemon.driver.axes import (
 )
 from motion_daemon.driver.errors import (
     AlarmResponse, ControllerUnavailable, HaltedError, InvalidRequest, NoResponse, NotHomed, NotReady, OutOfBounds,
+    SmoothieError,
 )
 from motion_daemon.driver.gcode import Code, Command
 from motion_daemon.driver.halt_line import HaltLine, SerialHaltLine
@@ -77,7 +78,7 @@ class SmoothieDriver:
                 self._transport.open()
                 self._runner.capabilities.unsupported.clear()
                 result = run_setup(self._runner, self._revision)
-            except (ControllerUnavailable, NoResponse) as exc:
+            except (ControllerUnavailable, SmoothieError) as exc:
                 self._lose_connection(str(exc))
                 raise ControllerUnavailable(f"Smoothie set-up failed: {exc}") from exc
             homed = result.homed if trust_homed and result.homed is not None else _all(False)

@@ -1,4 +1,4 @@
-"""The emergency-halt line: how halt() stops the board at once, behind an interface so a GPIO line can replace serial."""
+"""The emergency-halt line: how halt() stops the board at once; an interface, so a GPIO line can replace serial."""
 from __future__ import annotations
 
 from typing import Protocol

@@ -1,4 +1,4 @@
-"""The Smoothie line protocol: `<words> \\r\\n\\r\\n` framing, reading to `ok\\r\\nok\\r\\n`, echo stripping, typed failures."""
+"""The Smoothie line protocol: framing, reading to the double ok, echo stripping, typed failures."""
 from __future__ import annotations
 
 import threading

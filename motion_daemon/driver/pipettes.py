@@ -25,13 +25,18 @@ EEPROM = "eeprom"
 def _read_field(runner: CommandRunner, command: Command, letter: str) -> str | None:
     """One EEPROM field, or None when no pipette is attached or the board cannot read EEPROMs."""
     try:
-        return decode_eeprom(runner.run(command), letter)
+        reply = runner.run(command)
     except ErrorResponse as exc:
         if "instrument found" in exc.reply or "no data found" in exc.reply:
             return None
         log.warning("pipette_eeprom_unsupported", reply=exc.reply)
         runner.capabilities.unsupported.add(EEPROM)
         return None
+    if not reply:
+        # A board that silently ignores M369/M371 has no EEPROM reader.
+        runner.capabilities.unsupported.add(EEPROM)
+        return None
+    return decode_eeprom(reply, letter)
 
 
 def read_mount(runner: CommandRunner, mount: str) -> PipetteInfo | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from motion_daemon.driver.errors import ErrorResponse, NoResponse
+from motion_daemon.driver.errors import AlarmResponse, ErrorResponse, NoResponse
 from motion_daemon.driver.gcode import Code, Command
 from motion_daemon.driver.line_protocol import LineProtocol
 
@@ -65,8 +65,11 @@ class CommandRunner:
             return None
 
     def handshake(self) -> None:
-        """Send the empty command the firmware answers with a bare ack."""
-        self._exchange_with_retries("", self.timeouts.handshake_s)
+        """Send the empty command the firmware answers with a bare ack (a halted board answers `!!`: also alive)."""
+        try:
+            self._exchange_with_retries("", self.timeouts.handshake_s)
+        except AlarmResponse as exc:
+            log.info("smoothie_halted_at_connect", reply=exc.reply)
 
     def _exchange_with_retries(self, line: str, wait_s: float) -> str:
         # Relative moves would move twice if resent; everything else here is absolute or a query.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from motion_daemon.driver import gcode
 from motion_daemon.driver.axes import AXES, AXIS_ORDER, DEFAULT_FEED_MM_S, currents_for
-from motion_daemon.driver.errors import ErrorResponse
+from motion_daemon.driver.errors import ErrorResponse, ParseError
 from motion_daemon.driver.gcode import Code
 from motion_daemon.driver.replies import parse_homed_flags, parse_position, parse_version
 from motion_daemon.driver.runner import CommandRunner
@@ -53,5 +53,15 @@ def run_setup(runner: CommandRunner, revision: str) -> SetupResult:
     runner.run_optional(gcode.acceleration({a: AXES[a].acceleration_mm_s2 for a in AXIS_ORDER}), Code.ACCELERATION)
     version = _read_version(runner)
     runner.run_optional(gcode.currents(currents_for(revision, "")), Code.CURRENTS)
-    homed = parse_homed_flags(flags_text) if flags_text is not None else None
-    return SetupResult(position, homed, version)
+    return SetupResult(position, _homed_flags(runner, flags_text), version)
+
+
+def _homed_flags(runner: CommandRunner, text: str | None) -> dict[str, bool] | None:
+    """The board's homed flags, or None when it does not keep them (a board that ignores G28.6)."""
+    if text is None:
+        return None
+    try:
+        return parse_homed_flags(text)
+    except ParseError:
+        runner.capabilities.unsupported.add(Code.HOMED_FLAGS.value)
+        return None

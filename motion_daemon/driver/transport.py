@@ -1,4 +1,4 @@
-"""Serial transport: opens a pyserial URL (device, socket://, simulated pty), reads in short chunks, writes under a lock."""
+"""Serial transport: opens a pyserial URL (device, socket://, simulated pty), reads in short chunks, writes locked."""
 from __future__ import annotations
 
 import threading

@@ -28,7 +28,7 @@ class SimPipette:
 
 @dataclass(frozen=True)
 class Reply:
-    """Text to send back, not before `ready_at` (the firmware holds some acks until motion ends)."""
+    """Text to send back, not before `ready_at` (the firmware holds some acks until motion ends); `moves` marks a G0."""
 
     text: str
     ready_at: float = 0.0
@@ -153,7 +153,7 @@ class SimulatedSmoothie:
     def _run_groups(self, groups: list[tuple[str, list[str]]], now: float) -> Reply:
         data: list[str] = []
         hold = 0.0
-        moves = any(code in ("G0", "G28.2", "G4") and args for code, args in groups)
+        moves = any(code == "G0" and any(word[:1].upper() in AXES for word in args) for code, args in groups)
         for code, args in groups:
             handler = self._handlers.get(code) if self._knows(code) else None
             if handler is None:

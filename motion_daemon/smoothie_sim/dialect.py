@@ -7,7 +7,8 @@ from typing import Mapping
 from motion_daemon.driver.axes import AXIS_ORDER
 
 FIRMWARE_VERSION = "edge-8414642"
-VERSION_REPLY = f"Build version: {FIRMWARE_VERSION}, Build date: Mar 18 2019 21:26:42, MCU: LPC1769, System Clock: 120MHz"
+VERSION_REPLY = (f"Build version: {FIRMWARE_VERSION}, Build date: Mar 18 2019 21:26:42, MCU: LPC1769, "
+                 "System Clock: 120MHz")
 OK = "ok"
 HALTED = "!!"
 HALT_ACCEPTED = "ok Emergency Stop Requested - reset or M999 required to exit HALT state"

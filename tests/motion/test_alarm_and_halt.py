@@ -53,12 +53,11 @@ def test_after_reset_a_move_is_refused_until_home(homed: SmoothieDriver, sim) ->
 
 @pytest.fixture
 def realtime():
+    """A real-time board that is already homed (a real-time home would take seconds); connect trusts its G28.6."""
     sim = make_sim(speed=1.0)
+    sim.board.homed.update({axis: True for axis in "XYZABC"})
+    sim.board.position.update({"X": 10.0, "Y": 10.0, "Z": 218.0, "A": 218.0, "B": 19.0, "C": 19.0})
     driver = SmoothieDriver(sim.url, timeouts=FAST)
-    driver.connect()
-    sim.board.homed.update({axis: True for axis in "XYZABC"})
-    driver.reset()
-    sim.board.homed.update({axis: True for axis in "XYZABC"})
     driver.connect()
     yield sim, driver
     driver.close()
@@ -108,3 +107,22 @@ def test_halt_from_another_thread_while_idle_needs_reset(driver: SmoothieDriver,
     wait_for(lambda: sim.board.halted)
     assert driver.snapshot().state == DriverState.HALTED
     assert driver.reset().state == DriverState.IDLE
+
+
+def test_connecting_to_a_board_left_halted_clears_it(driver: SmoothieDriver, sim) -> None:
+    driver.halt()
+    wait_for(lambda: sim.board.halted)
+    driver.close()
+    fresh = SmoothieDriver(sim.url, timeouts=FAST)
+    assert fresh.connect().state == DriverState.IDLE
+    assert not sim.board.halted
+    fresh.close()
+
+
+def test_state_listeners_see_every_change(homed: SmoothieDriver) -> None:
+    seen: list[DriverState] = []
+    homed.add_listener(lambda snapshot: seen.append(snapshot.state))
+    homed.move({"X": 100})
+    homed.halt()
+    homed.reset()
+    assert seen[0] == DriverState.BUSY and DriverState.HALTED in seen and seen[-1] == DriverState.IDLE
