@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -36,14 +37,16 @@ def floor_caller(endpoint: str) -> Callable[[], object]:
 
 
 def start(script: str, args: list[str], env: dict[str, str], ready: str = "ready") -> subprocess.Popen[str]:
-    """Start `python script args...` and wait for a line containing `ready` on its stdout."""
+    """Start `python script args...` (script may be `-m`), wait for a line containing `ready` on its stdout or
+    stderr, then keep draining its output so it never blocks on a full pipe."""
     proc = subprocess.Popen([sys.executable, script, *args], env=env, text=True, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.stdout is not None
     for line in proc.stdout:
         if ready in line:
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
             return proc
-    raise RuntimeError(f"{script} exited before it was ready")
+    raise RuntimeError(f"{script} {' '.join(args)} exited before it was ready")
 
 
 def time_block(call: Callable[[], object], rounds: int, samples: list[float]) -> float:
