@@ -20,7 +20,7 @@ from motion_daemon.driver.gcode import Code, Command
 from motion_daemon.driver.halt_line import HaltLine, SerialHaltLine
 from motion_daemon.driver.homing import HomingPlan, expand_home_axes
 from motion_daemon.driver.line_protocol import LineProtocol
-from motion_daemon.driver.replies import parse_position
+from motion_daemon.driver.replies import parse_position, parse_switches
 from motion_daemon.driver.runner import CommandRunner, Timeouts
 from motion_daemon.driver.setup import run_setup
 from motion_daemon.driver.state import DriverState, Listener, MotionSnapshot, MotionState, PipetteInfo
@@ -108,6 +108,12 @@ class SmoothieDriver:
             position = parse_position(self._runner.run(gcode.simple(Code.POSITION)))
             self._state.update(position=position)
             return position
+
+    def read_switches(self) -> dict[str, bool] | None:
+        """Limit switch states (M119): the six max switches and `Probe`; None if the board cannot report them."""
+        with self._guard():
+            text = self._runner.run_optional(gcode.simple(Code.SWITCHES), Code.SWITCHES)
+            return parse_switches(text) if text is not None else None
 
     def read_pipettes(self) -> dict[str, PipetteInfo | None]:
         """Read both pipette EEPROMs (this powers the Z and plunger motors off, as the OT-2 must)."""
@@ -252,6 +258,8 @@ class SmoothieDriver:
             try:
                 yield
             except AlarmResponse as exc:
+                log.error("smoothie_alarm", reason=exc.reason, axis=exc.axis, command=exc.command,
+                          reply=exc.reply, position=self._state.estimated_position())
                 self._state.enter_halted(exc.reason)
                 raise
             except HaltedError:

@@ -9,6 +9,7 @@ import pytest
 
 from motion_daemon.driver.driver import SmoothieDriver
 from motion_daemon.driver.errors import AlarmResponse, HaltedError
+from motion_daemon.driver.halt_line import SerialHaltLine
 from motion_daemon.driver.state import DriverState
 
 from tests.motion.conftest import FAST, make_sim, wait_for
@@ -126,3 +127,30 @@ def test_state_listeners_see_every_change(homed: SmoothieDriver) -> None:
     homed.halt()
     homed.reset()
     assert seen[0] == DriverState.BUSY and DriverState.HALTED in seen and seen[-1] == DriverState.IDLE
+
+
+class CountingHaltLine:
+    """Stands in for a GPIO halt line (no GPIO here): counts triggers, then halts over serial."""
+
+    def __init__(self, transport) -> None:
+        self.serial = SerialHaltLine(transport)
+        self.triggers = 0
+
+    def trigger(self) -> None:
+        self.triggers += 1
+        self.serial.trigger()
+
+
+def test_the_halt_line_is_pluggable(sim) -> None:
+    lines: list[CountingHaltLine] = []
+
+    def make_line(transport) -> CountingHaltLine:
+        lines.append(CountingHaltLine(transport))
+        return lines[-1]
+
+    driver = SmoothieDriver(sim.url, timeouts=FAST, halt_line=make_line)
+    driver.connect()
+    driver.halt()
+    assert lines[0].triggers == 1
+    wait_for(lambda: sim.board.halted)
+    driver.close()

@@ -85,3 +85,11 @@ def test_pipette_read_disengages_then_reads_model_and_id(driver: SmoothieDriver,
 def test_missing_pipette_reads_as_none(driver: SmoothieDriver, sim: PtySmoothie) -> None:
     sim.board.config.pipettes = {}
     assert driver.read_pipettes() == {"left": None, "right": None}
+
+
+def test_limit_switches_read_with_m119(homed: SmoothieDriver, wire) -> None:
+    homed.move({"X": 100})
+    w = wire()
+    switches = homed.read_switches()
+    assert w.lines() == ["M119"]
+    assert switches == {"X": False, "Y": False, "Z": True, "A": True, "B": True, "C": True, "Probe": False}
