@@ -314,8 +314,9 @@ def _checked_speed(speed: float | None) -> float | None:
     if speed is None:
         return None
     value = _number("speed", speed)
-    if value <= 0:
-        raise InvalidRequest(f"speed must be above 0 mm/s, got {speed!r}")
+    fastest = max(spec.max_speed_mm_s for spec in AXES.values())
+    if not 0 < value <= fastest:
+        raise InvalidRequest(f"speed must be above 0 and at most {fastest} mm/s, got {speed!r}")
     return value
 
 

@@ -206,7 +206,10 @@ class SimulatedSmoothie:
     def _move(self, args: list[str], now: float) -> None:
         values = dialect.axis_args(args)
         if "F" in values:
-            self.feed_mm_s = values.pop("F") / 60
+            feed = values.pop("F")
+            if feed <= 0:
+                raise ValueError(f"feed rate must be above 0, got F{feed}")
+            self.feed_mm_s = feed / 60
         if not values:
             return None
         unknown = [axis for axis in values if axis not in AXES]
@@ -232,7 +235,9 @@ class SimulatedSmoothie:
             self._start(MotionPlan([segment]), now)
 
     def _dwell(self, args: list[str], now: float) -> None:
-        seconds = float(args[0][1:]) if args else 0.0
+        seconds = dialect.axis_args(args[:1]).get("P", 0.0) if args else 0.0
+        if seconds < 0:
+            raise ValueError(f"dwell must not be negative: {args[0]}")
         self.dwell_until = max(self.busy_until(), now) + seconds * self.config.speed_factor
         return None
 
@@ -276,10 +281,10 @@ class SimulatedSmoothie:
         self.steps_per_mm.update(dialect.axis_args(args))
 
     def _set_max_speeds(self, args: list[str], now: float) -> None:
-        self.max_speeds.update(dialect.axis_args(args))
+        self.max_speeds.update(dialect.positive_args(args))
 
     def _set_accels(self, args: list[str], now: float) -> None:
-        values = dialect.axis_args(args)
+        values = dialect.positive_args(args)
         values.pop("S", None)
         self.accels.update(values)
 
