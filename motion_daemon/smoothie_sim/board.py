@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -12,6 +13,7 @@ from motion_daemon.smoothie_sim.faults import FaultKnobs
 
 # Each max switch sits this far past the homed position, so a move beyond it trips the switch.
 SWITCH_MARGIN_MM = 1.0
+RECEIVED_LINES_KEPT = 100_000
 BASIC_CODES = frozenset({"G0", "G4", "G28.2", "G90", "G91", "M114.2", "M400", "M999", "M112", "VERSION"})
 MOUNT_LETTERS = {"left": "L", "right": "R"}
 # Homing runs at the axis's max speed from the start; a huge acceleration models that without a ramp.
@@ -81,8 +83,9 @@ class SimulatedSmoothie:
         self.halted = False
         self.motion: _Motion | None = None
         self.dwell_until = 0.0
-        # Every non-empty line received, in order: what golden tests compare against.
-        self.received: list[str] = []
+        # The latest non-empty lines received, in order: what golden tests compare against (bounded, so a
+        # long-running simulated robot does not grow without limit).
+        self.received: deque[str] = deque(maxlen=RECEIVED_LINES_KEPT)
         self._handlers: dict[str, Callable[[list[str], float], str | None]] = {
             "G0": self._move, "G4": self._dwell, "G28.2": self._home, "G28.6": self._homed_flags,
             "G90": self._absolute, "G91": self._relative, "M114.2": self._position, "M119": self._switches,
