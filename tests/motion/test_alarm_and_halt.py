@@ -155,3 +155,15 @@ def test_the_halt_line_is_pluggable(sim) -> None:
     assert lines[0].triggers == 1
     wait_for(lambda: sim.board.halted)
     driver.close()
+
+
+def test_halt_during_a_real_time_home_ends_it_at_once(realtime) -> None:
+    sim, driver = realtime
+    with ThreadPoolExecutor(1) as worker:
+        home = worker.submit(driver.home, "X")
+        wait_for(lambda: sim.board.motion is not None and "G28.2 X" in sim.board.received[-1])
+        driver.halt()
+        with pytest.raises(HaltedError):
+            home.result(timeout=1)
+    wait_for(lambda: sim.board.halted, timeout=1)
+    assert driver.snapshot().state == DriverState.HALTED
