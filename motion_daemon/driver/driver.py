@@ -199,7 +199,7 @@ class SmoothieDriver:
 
     def _after_move(self, changed: Mapping[str, float], speed: float | None) -> None:
         if any(axis in PLUNGER_AXES for axis in changed) and self._runner.capabilities.supports(Code.CURRENTS):
-            # Plungers hold position unpowered; dropping them to dwell current keeps the motors cool.
+            # As on the OT-2, plungers drop back to dwell current as soon as their move is done.
             self._runner.run(gcode.currents(currents_for(self._revision, "".join(set("XYZA") & set(changed)))))
         if speed is not None:
             self._runner.run_optional(gcode.feed_rate(self._feed_mm_s), "feed_rate")
