@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from motion_daemon.driver import gcode
 from motion_daemon.driver.axes import (
-    AXES, AXIS_ORDER, DWELL_CURRENTS, HOMING_SPEEDS_MM_S, Y_BACKOFF_CURRENT_A, Y_BACKOFF_SPEED_MM_S,
+    AXES, AXIS_ORDER, HOMING_SPEEDS_MM_S, Y_BACKOFF_CURRENT_A, Y_BACKOFF_SPEED_MM_S,
     Y_CREEP_SPEED_MM_S, Y_RETRACT_MM, currents_for, sort_wire,
 )
 from motion_daemon.driver.gcode import Code, Command
