@@ -133,6 +133,8 @@ class SmoothieDriver:
             steps = plan.steps(letters)
             self._state.update(state=DriverState.BUSY)
             for step in steps:
+                if step.homing_speeds:
+                    self._state.begin_move(self._home_plan(step.homing_speeds))
                 self._runner.run(step.command, step.expected_s)
             return self._finish_home(expand_home_axes(letters))
 
@@ -209,6 +211,12 @@ class SmoothieDriver:
         accels = {a: AXES[a].acceleration_mm_s2 for a in AXIS_ORDER}
         return plan_moves(start, targets, feed, speeds, accels)
 
+    def _home_plan(self, speeds: Mapping[str, float]) -> MotionPlan:
+        """An estimate only: where homing axes started is not truly known, but it keeps position events moving."""
+        targets = {axis: AXES[axis].homed_mm for axis in speeds}
+        accels = {a: AXES[a].acceleration_mm_s2 for a in AXIS_ORDER}
+        return plan_moves(self._state.estimated_position(), [targets], math.inf, speeds, accels)
+
     def _currents_prefix(self, active: str) -> Command:
         if not self._runner.capabilities.supports(Code.CURRENTS):
             return Command(())
@@ -217,9 +225,9 @@ class SmoothieDriver:
     def _finish_home(self, homed_axes: str) -> dict[str, float]:
         position = parse_position(self._runner.run(gcode.simple(Code.POSITION)))
         homed = {**self._state.snapshot().homed, **{axis: True for axis in homed_axes}}
-        self._state.update(position=position, homed=homed)
+        self._state.update(homed=homed)
         self._mark_engaged(homed_axes)
-        self._state.update(only_from=(DriverState.BUSY,), state=DriverState.IDLE)
+        self._state.end_move(position)
         return position
 
     def _check_homed_and_bounds(self, targets: Mapping[str, float]) -> None:

@@ -167,3 +167,18 @@ def test_halt_during_a_real_time_home_ends_it_at_once(realtime) -> None:
             home.result(timeout=1)
     wait_for(lambda: sim.board.halted, timeout=1)
     assert driver.snapshot().state == DriverState.HALTED
+
+
+def test_estimated_position_moves_during_a_real_time_home() -> None:
+    sim = make_sim(speed=1.0)
+    driver = SmoothieDriver(sim.url, timeouts=FAST)
+    try:
+        driver.connect()
+        with ThreadPoolExecutor(1) as worker:
+            home = worker.submit(driver.home, "Z")
+            wait_for(lambda: driver.estimated_position()["Z"] > 50)
+            home.result(timeout=10)
+        assert driver.estimated_position()["Z"] == 218.0
+    finally:
+        driver.close()
+        sim.stop()
