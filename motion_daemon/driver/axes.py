@@ -9,7 +9,6 @@ AXIS_ORDER = "XYZABC"
 # The firmware wants the axes of one command in this order (see the G0 format of the dialect).
 WIRE_ORDER = "ABCXYZ"
 PLUNGER_AXES = "BC"
-MOUNT_AXES = "ZA"
 PLUNGER_OVERSHOOT_MM = 0.3
 DEFAULT_FEED_MM_S = 400.0
 DEFAULT_ACCELERATION_S = 10000

@@ -20,7 +20,7 @@ from motion_daemon.driver.gcode import Code, Command
 from motion_daemon.driver.halt_line import HaltLine, SerialHaltLine
 from motion_daemon.driver.homing import HomingPlan, expand_home_axes
 from motion_daemon.driver.line_protocol import LineProtocol
-from motion_daemon.driver.replies import parse_position
+from motion_daemon.driver.replies import parse_position, parse_switches
 from motion_daemon.driver.runner import CommandRunner, Timeouts
 from motion_daemon.driver.setup import run_setup
 from motion_daemon.driver.state import DriverState, Listener, MotionSnapshot, MotionState, PipetteInfo
@@ -109,6 +109,12 @@ class SmoothieDriver:
             self._state.update(position=position)
             return position
 
+    def read_switches(self) -> dict[str, bool] | None:
+        """Limit switch states (M119): the six max switches and `Probe`; None if the board cannot report them."""
+        with self._guard():
+            text = self._runner.run_optional(gcode.simple(Code.SWITCHES), Code.SWITCHES)
+            return parse_switches(text) if text is not None else None
+
     def read_pipettes(self) -> dict[str, PipetteInfo | None]:
         """Read both pipette EEPROMs (this powers the Z and plunger motors off, as the OT-2 must)."""
         with self._guard():
@@ -127,6 +133,8 @@ class SmoothieDriver:
             steps = plan.steps(letters)
             self._state.update(state=DriverState.BUSY)
             for step in steps:
+                if step.homing_speeds:
+                    self._state.begin_move(self._home_plan(step.homing_speeds))
                 self._runner.run(step.command, step.expected_s)
             return self._finish_home(expand_home_axes(letters))
 
@@ -193,7 +201,7 @@ class SmoothieDriver:
 
     def _after_move(self, changed: Mapping[str, float], speed: float | None) -> None:
         if any(axis in PLUNGER_AXES for axis in changed) and self._runner.capabilities.supports(Code.CURRENTS):
-            # Plungers hold position unpowered; dropping them to dwell current keeps the motors cool.
+            # As on the OT-2, plungers drop back to dwell current as soon as their move is done.
             self._runner.run(gcode.currents(currents_for(self._revision, "".join(set("XYZA") & set(changed)))))
         if speed is not None:
             self._runner.run_optional(gcode.feed_rate(self._feed_mm_s), "feed_rate")
@@ -203,6 +211,12 @@ class SmoothieDriver:
         accels = {a: AXES[a].acceleration_mm_s2 for a in AXIS_ORDER}
         return plan_moves(start, targets, feed, speeds, accels)
 
+    def _home_plan(self, speeds: Mapping[str, float]) -> MotionPlan:
+        """An estimate only: where homing axes started is not truly known, but it keeps position events moving."""
+        targets = {axis: AXES[axis].homed_mm for axis in speeds}
+        accels = {a: AXES[a].acceleration_mm_s2 for a in AXIS_ORDER}
+        return plan_moves(self._state.estimated_position(), [targets], math.inf, speeds, accels)
+
     def _currents_prefix(self, active: str) -> Command:
         if not self._runner.capabilities.supports(Code.CURRENTS):
             return Command(())
@@ -211,9 +225,9 @@ class SmoothieDriver:
     def _finish_home(self, homed_axes: str) -> dict[str, float]:
         position = parse_position(self._runner.run(gcode.simple(Code.POSITION)))
         homed = {**self._state.snapshot().homed, **{axis: True for axis in homed_axes}}
-        self._state.update(position=position, homed=homed)
+        self._state.update(homed=homed)
         self._mark_engaged(homed_axes)
-        self._state.update(only_from=(DriverState.BUSY,), state=DriverState.IDLE)
+        self._state.end_move(position)
         return position
 
     def _check_homed_and_bounds(self, targets: Mapping[str, float]) -> None:
@@ -252,6 +266,8 @@ class SmoothieDriver:
             try:
                 yield
             except AlarmResponse as exc:
+                log.error("smoothie_alarm", reason=exc.reason, axis=exc.axis, command=exc.command,
+                          reply=exc.reply, position=self._state.estimated_position())
                 self._state.enter_halted(exc.reason)
                 raise
             except HaltedError:
@@ -306,8 +322,9 @@ def _checked_speed(speed: float | None) -> float | None:
     if speed is None:
         return None
     value = _number("speed", speed)
-    if value <= 0:
-        raise InvalidRequest(f"speed must be above 0 mm/s, got {speed!r}")
+    fastest = max(spec.max_speed_mm_s for spec in AXES.values())
+    if not 0 < value <= fastest:
+        raise InvalidRequest(f"speed must be above 0 and at most {fastest} mm/s, got {speed!r}")
     return value
 
 

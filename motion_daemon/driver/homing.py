@@ -1,11 +1,12 @@
 """The OT-2 homing order as data: which axes home together, with which currents, speeds and back-offs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from motion_daemon.driver import gcode
 from motion_daemon.driver.axes import (
-    AXES, AXIS_ORDER, DWELL_CURRENTS, HOMING_SPEEDS_MM_S, Y_BACKOFF_CURRENT_A, Y_BACKOFF_SPEED_MM_S,
+    AXES, AXIS_ORDER, HOMING_SPEEDS_MM_S, Y_BACKOFF_CURRENT_A, Y_BACKOFF_SPEED_MM_S,
     Y_CREEP_SPEED_MM_S, Y_RETRACT_MM, currents_for, sort_wire,
 )
 from motion_daemon.driver.gcode import Code, Command
@@ -17,10 +18,11 @@ Y_BACKOFF_MM = (-28, 10)
 
 @dataclass(frozen=True)
 class Step:
-    """One line to send and how long its motion is expected to take at most."""
+    """One line to send, how long its motion may take, and (for a home) the speed of each axis it homes."""
 
     command: Command
     expected_s: float = 0.0
+    homing_speeds: Mapping[str, float] = field(default_factory=dict)
 
 
 def expand_home_axes(axes: str) -> str:
@@ -75,7 +77,7 @@ class HomingPlan:
     def _home_group(self, group: str) -> list[Step]:
         slowest = max(_full_travel_s(axis, AXES[axis].max_speed_mm_s) for axis in group)
         home = self._currents(currents_for(self._revision, group)) + gcode.home(sort_wire(group))
-        return [Step(home, slowest), *self._dwell()]
+        return [Step(home, slowest, {axis: AXES[axis].max_speed_mm_s for axis in group}), *self._dwell()]
 
     def _home_x(self) -> list[Step]:
         backoff_amps = {**currents_for(self._revision, ""), "Y": Y_BACKOFF_CURRENT_A}
@@ -84,7 +86,8 @@ class HomingPlan:
         home = self._currents(currents_for(self._revision, "X")) + gcode.home("X")
         return [
             *self._speeds({"Y": Y_BACKOFF_SPEED_MM_S}), Step(backoff, backoff_s),
-            *self._speeds({"X": HOMING_SPEEDS_MM_S["X"]}), Step(home, _full_travel_s("X", HOMING_SPEEDS_MM_S["X"])),
+            *self._speeds({"X": HOMING_SPEEDS_MM_S["X"]}),
+            Step(home, _full_travel_s("X", HOMING_SPEEDS_MM_S["X"]), {"X": HOMING_SPEEDS_MM_S["X"]}),
             *self._restore_speeds(),
         ]
 
@@ -93,8 +96,10 @@ class HomingPlan:
         retract_s = Y_RETRACT_MM / Y_CREEP_SPEED_MM_S
         home = self._currents(currents_for(self._revision, "Y")) + gcode.home("Y")
         return [
-            *self._speeds({"Y": HOMING_SPEEDS_MM_S["Y"]}), Step(home, _full_travel_s("Y", HOMING_SPEEDS_MM_S["Y"])),
+            *self._speeds({"Y": HOMING_SPEEDS_MM_S["Y"]}),
+            Step(home, _full_travel_s("Y", HOMING_SPEEDS_MM_S["Y"]), {"Y": HOMING_SPEEDS_MM_S["Y"]}),
             *self._speeds({"Y": Y_CREEP_SPEED_MM_S}), Step(retract, retract_s),
-            Step(gcode.home("Y"), 2 * Y_RETRACT_MM / Y_CREEP_SPEED_MM_S), Step(retract, retract_s),
+            Step(gcode.home("Y"), 2 * Y_RETRACT_MM / Y_CREEP_SPEED_MM_S, {"Y": Y_CREEP_SPEED_MM_S}),
+            Step(retract, retract_s),
             *self._restore_speeds(), *self._dwell(),
         ]

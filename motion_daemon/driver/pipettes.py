@@ -16,7 +16,7 @@ from motion_daemon.driver.state import PipetteInfo
 log = structlog.get_logger(__name__)
 
 MOUNT_LETTERS: Mapping[str, str] = MappingProxyType({"left": "L", "right": "R"})
-# The EEPROM lines share wiring with the mount and plunger motors, which must be off while it is read.
+# The OT-2 powers the mount and plunger motors off and waits briefly before every pipette EEPROM read.
 EEPROM_MOTORS = "ZABC"
 EEPROM_SETTLE_S = 0.1
 EEPROM = "eeprom"

@@ -46,11 +46,13 @@ class CommandRunner:
         self.capabilities = Capabilities()
 
     def run(self, command: Command | str, expected_s: float = 0.0) -> str:
-        """Send the command then M400; return the command's reply text."""
+        """Send the command (ack timeout) then M400 (execute timeout); return the command's reply text."""
         line = command.render() if isinstance(command, Command) else command
-        wait_s = self.timeouts.for_duration(expected_s)
-        text = self._exchange_with_retries(line, wait_s)
-        self._exchange_with_retries(Code.WAIT.value, wait_s)
+        execute_s = self.timeouts.for_duration(expected_s)
+        # The firmware acks a move when it is queued, but a home only once it has finished.
+        ack_s = execute_s if Code.HOME.value in line.split() else self.timeouts.ack_s
+        text = self._exchange_with_retries(line, ack_s)
+        self._exchange_with_retries(Code.WAIT.value, execute_s)
         return text
 
     def run_optional(self, command: Command, capability: str, expected_s: float = 0.0) -> str | None:

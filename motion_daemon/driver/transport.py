@@ -28,11 +28,6 @@ class SerialTransport:
         self._port: serial.SerialBase | None = None
         self._write_lock = threading.Lock()
 
-    @property
-    def is_open(self) -> bool:
-        """True while a port is open and has not failed."""
-        return self._port is not None
-
     def open(self) -> None:
         """Open the port; a plain device is locked exclusively so no second process can share it."""
         self.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -12,6 +13,7 @@ from motion_daemon.smoothie_sim.faults import FaultKnobs
 
 # Each max switch sits this far past the homed position, so a move beyond it trips the switch.
 SWITCH_MARGIN_MM = 1.0
+RECEIVED_LINES_KEPT = 100_000
 BASIC_CODES = frozenset({"G0", "G4", "G28.2", "G90", "G91", "M114.2", "M400", "M999", "M112", "VERSION"})
 MOUNT_LETTERS = {"left": "L", "right": "R"}
 # Homing runs at the axis's max speed from the start; a huge acceleration models that without a ramp.
@@ -81,8 +83,9 @@ class SimulatedSmoothie:
         self.halted = False
         self.motion: _Motion | None = None
         self.dwell_until = 0.0
-        # Every non-empty line received, in order: what golden tests compare against.
-        self.received: list[str] = []
+        # The latest non-empty lines received, in order: what golden tests compare against (bounded, so a
+        # long-running simulated robot does not grow without limit).
+        self.received: deque[str] = deque(maxlen=RECEIVED_LINES_KEPT)
         self._handlers: dict[str, Callable[[list[str], float], str | None]] = {
             "G0": self._move, "G4": self._dwell, "G28.2": self._home, "G28.6": self._homed_flags,
             "G90": self._absolute, "G91": self._relative, "M114.2": self._position, "M119": self._switches,
@@ -206,7 +209,10 @@ class SimulatedSmoothie:
     def _move(self, args: list[str], now: float) -> None:
         values = dialect.axis_args(args)
         if "F" in values:
-            self.feed_mm_s = values.pop("F") / 60
+            feed = values.pop("F")
+            if feed <= 0:
+                raise ValueError(f"feed rate must be above 0, got F{feed}")
+            self.feed_mm_s = feed / 60
         if not values:
             return None
         unknown = [axis for axis in values if axis not in AXES]
@@ -232,7 +238,9 @@ class SimulatedSmoothie:
             self._start(MotionPlan([segment]), now)
 
     def _dwell(self, args: list[str], now: float) -> None:
-        seconds = float(args[0][1:]) if args else 0.0
+        seconds = dialect.axis_args(args[:1]).get("P", 0.0) if args else 0.0
+        if seconds < 0:
+            raise ValueError(f"dwell must not be negative: {args[0]}")
         self.dwell_until = max(self.busy_until(), now) + seconds * self.config.speed_factor
         return None
 
@@ -276,10 +284,10 @@ class SimulatedSmoothie:
         self.steps_per_mm.update(dialect.axis_args(args))
 
     def _set_max_speeds(self, args: list[str], now: float) -> None:
-        self.max_speeds.update(dialect.axis_args(args))
+        self.max_speeds.update(dialect.positive_args(args))
 
     def _set_accels(self, args: list[str], now: float) -> None:
-        values = dialect.axis_args(args)
+        values = dialect.positive_args(args)
         values.pop("S", None)
         self.accels.update(values)
 

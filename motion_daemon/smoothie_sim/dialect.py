@@ -1,6 +1,7 @@
 """Byte-level texts of the OT-2 Smoothie firmware dialect: replies, alarms, EEPROM hex and line splitting."""
 from __future__ import annotations
 
+import math
 import re
 from typing import Mapping
 
@@ -15,6 +16,7 @@ HALT_ACCEPTED = "ok Emergency Stop Requested - reset or M999 required to exit HA
 AFTER_HALT_WARNING = "WARNING: After HALT you should HOME as position is currently unknown"
 UNSUPPORTED = "error:Unsupported command"
 EEPROM_BYTES = 32
+MAX_WORD_VALUE = 1e6
 
 _CODE_START = re.compile(r"^[GM]\d")
 
@@ -31,10 +33,21 @@ def split_codes(line: str) -> list[tuple[str, list[str]]]:
 
 
 def axis_args(args: list[str]) -> dict[str, float]:
-    """Parse words like `X100.5` into {axis: value}; raise ValueError on a malformed word."""
+    """Parse words like `X100.5` into {letter: value}; raise ValueError on a malformed or absurd word."""
     values: dict[str, float] = {}
     for word in args:
-        values[word[0].upper()] = float(word[1:])
+        value = float(word[1:])
+        if not math.isfinite(value) or abs(value) > MAX_WORD_VALUE:
+            raise ValueError(f"value out of range in {word}")
+        values[word[0].upper()] = value
+    return values
+
+
+def positive_args(args: list[str]) -> dict[str, float]:
+    """Like axis_args, for settings (feed, speeds, accelerations) that must be above zero."""
+    values = axis_args(args)
+    if any(value <= 0 for value in values.values()):
+        raise ValueError(f"values must be above 0: {' '.join(args)}")
     return values
 
 

@@ -68,6 +68,8 @@ class TcpSmoothie:
             if not readable:
                 continue
             client, peer = self._listener.accept()
+            # Acks go out as separate small writes; Nagle would hold the second one for the peer's delayed ACK.
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             log.info("sim_client_connected", peer=f"{peer[0]}:{peer[1]}")
             BoardSession(self.board, _SocketLink(client), self.faults, self._lock, self._stop).serve()
 

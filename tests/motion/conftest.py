@@ -60,7 +60,7 @@ class Wire:
         self._mark = len(sim.board.received)
 
     def lines(self, with_waits: bool = False) -> list[str]:
-        new = self._sim.board.received[self._mark:]
+        new = list(self._sim.board.received)[self._mark:]
         return new if with_waits else [line for line in new if line != "M400"]
 
 

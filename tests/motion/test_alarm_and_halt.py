@@ -9,6 +9,7 @@ import pytest
 
 from motion_daemon.driver.driver import SmoothieDriver
 from motion_daemon.driver.errors import AlarmResponse, HaltedError
+from motion_daemon.driver.halt_line import SerialHaltLine
 from motion_daemon.driver.state import DriverState
 
 from tests.motion.conftest import FAST, make_sim, wait_for
@@ -77,8 +78,9 @@ def test_halt_stops_a_long_real_time_move_fast(realtime) -> None:
             move.result(timeout=2)
         returned_after = time.monotonic() - halted_at
     assert returned_after < 0.5
-    assert "M112" in sim.board.received
-    assert sim.board.halted and sim.board.motion is None
+    # The driver stops waiting at once; the board acts on the M112 as soon as its thread reads it.
+    wait_for(lambda: sim.board.halted, timeout=1)
+    assert "M112" in sim.board.received and sim.board.motion is None
     snapshot = driver.snapshot()
     assert snapshot.state == DriverState.HALTED and snapshot.halt_reason == "halted by user"
     assert _all_unhomed(driver)
@@ -126,3 +128,57 @@ def test_state_listeners_see_every_change(homed: SmoothieDriver) -> None:
     homed.halt()
     homed.reset()
     assert seen[0] == DriverState.BUSY and DriverState.HALTED in seen and seen[-1] == DriverState.IDLE
+
+
+class CountingHaltLine:
+    """Stands in for a GPIO halt line (no GPIO here): counts triggers, then halts over serial."""
+
+    def __init__(self, transport) -> None:
+        self.serial = SerialHaltLine(transport)
+        self.triggers = 0
+
+    def trigger(self) -> None:
+        self.triggers += 1
+        self.serial.trigger()
+
+
+def test_the_halt_line_is_pluggable(sim) -> None:
+    lines: list[CountingHaltLine] = []
+
+    def make_line(transport) -> CountingHaltLine:
+        lines.append(CountingHaltLine(transport))
+        return lines[-1]
+
+    driver = SmoothieDriver(sim.url, timeouts=FAST, halt_line=make_line)
+    driver.connect()
+    driver.halt()
+    assert lines[0].triggers == 1
+    wait_for(lambda: sim.board.halted)
+    driver.close()
+
+
+def test_halt_during_a_real_time_home_ends_it_at_once(realtime) -> None:
+    sim, driver = realtime
+    with ThreadPoolExecutor(1) as worker:
+        home = worker.submit(driver.home, "X")
+        wait_for(lambda: sim.board.motion is not None and "G28.2 X" in sim.board.received[-1])
+        driver.halt()
+        with pytest.raises(HaltedError):
+            home.result(timeout=1)
+    wait_for(lambda: sim.board.halted, timeout=1)
+    assert driver.snapshot().state == DriverState.HALTED
+
+
+def test_estimated_position_moves_during_a_real_time_home() -> None:
+    sim = make_sim(speed=1.0)
+    driver = SmoothieDriver(sim.url, timeouts=FAST)
+    try:
+        driver.connect()
+        with ThreadPoolExecutor(1) as worker:
+            home = worker.submit(driver.home, "Z")
+            wait_for(lambda: driver.estimated_position()["Z"] > 50)
+            home.result(timeout=10)
+        assert driver.estimated_position()["Z"] == 218.0
+    finally:
+        driver.close()
+        sim.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from motion_daemon.driver.driver import SmoothieDriver
+from motion_daemon.driver.errors import ErrorResponse
 from motion_daemon.driver.state import DriverState
 
 from tests.motion.conftest import FAST, make_sim
@@ -35,9 +36,21 @@ def test_rejected_codes_are_left_out_after_set_up(basic) -> None:
     mark = len(sim.board.received)
     driver.home("Z")
     driver.move({"Z": 100})
-    sent = sim.board.received[mark:]
+    sent = list(sim.board.received)[mark:]
     if sim.board.config.unknown_codes == "error":
         assert not any("M907" in line or "M203.1" in line for line in sent)
         assert "G28.2 Z" in sent and "G0 Z100.0" in sent
     else:
         assert any(line.endswith("G28.2 Z") for line in sent)
+
+
+def test_a_rejected_command_is_a_typed_error_and_the_driver_stays_ready(basic) -> None:
+    sim, driver = basic
+    driver.connect()
+    if sim.board.config.unknown_codes == "error":
+        with pytest.raises(ErrorResponse, match="M18"):
+            driver.disengage("XY")
+    else:
+        driver.disengage("XY")
+    assert driver.snapshot().state == DriverState.IDLE
+    driver.home("Z")

@@ -17,7 +17,7 @@ def test_setup_sequence_is_the_ot2_one_with_m400_after_each(sim: PtySmoothie) ->
         "M999", "G28.6", "M92 X80.0 Y80.0 Z400 A400", "M92 B768 C768", "G90", "M114.2", SPEEDS, "G0 F24000",
         "M204 S10000 A1500 B200 C200 X3000 Y2000 Z1500", "version", DWELL,
     ]
-    assert sim.board.received == [line for command in expected for line in (command, "M400")]
+    assert list(sim.board.received) == [line for command in expected for line in (command, "M400")]
     assert snapshot.firmware_version == "edge-8414642"
     assert snapshot.state.value == "idle"
     driver.close()
@@ -85,3 +85,11 @@ def test_pipette_read_disengages_then_reads_model_and_id(driver: SmoothieDriver,
 def test_missing_pipette_reads_as_none(driver: SmoothieDriver, sim: PtySmoothie) -> None:
     sim.board.config.pipettes = {}
     assert driver.read_pipettes() == {"left": None, "right": None}
+
+
+def test_limit_switches_read_with_m119(homed: SmoothieDriver, wire) -> None:
+    homed.move({"X": 100})
+    w = wire()
+    switches = homed.read_switches()
+    assert w.lines() == ["M119"]
+    assert switches == {"X": False, "Y": False, "Z": True, "A": True, "B": True, "C": True, "Probe": False}

@@ -84,7 +84,7 @@ def test_bad_command_line_is_a_clear_error() -> None:
     assert "must be left:<model> or right:<model>" in result.stderr
 
 
-def test_in_process_tcp_board_and_a_second_client_waits(wire=None) -> None:
+def test_in_process_tcp_board_serves_clients_one_after_another() -> None:
     with TcpSmoothie("127.0.0.1", 0) as board:
         first = SmoothieDriver(board.url, timeouts=FAST)
         first.connect()
@@ -92,3 +92,12 @@ def test_in_process_tcp_board_and_a_second_client_waits(wire=None) -> None:
         second = SmoothieDriver(board.url, timeouts=FAST)
         wait_for(lambda: second.connect().state == DriverState.IDLE)
         second.close()
+
+
+def test_nothing_listening_is_controller_unavailable() -> None:
+    with TcpSmoothie("127.0.0.1", 0) as board:
+        url = board.url
+    driver = SmoothieDriver(url, timeouts=FAST)
+    with pytest.raises(ControllerUnavailable, match="cannot open"):
+        driver.connect()
+    assert driver.snapshot().state == DriverState.CONTROLLER_UNAVAILABLE
