@@ -68,6 +68,8 @@ class MotionService:
             self._unavailable.set()
 
     def _on_change(self, snap: MotionSnapshot) -> None:
+        if not self.host.publisher.bound:
+            return  # the service is shutting down; the board's last changes have no one to tell
         if snap.state is DriverState.BUSY:
             self._moving.set()
         elif self._moving.is_set():
