@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,14 +71,27 @@ async def _serve(options: StartOptions, table: list[ProcessSpec], view: LogView)
     host.bind()
     arbiter = Arbiter(table, RealOS(asyncio.get_running_loop()), host.publisher, child_env(options),
                       view.child_line)
-    control = Control(host, arbiter)
+    stop_requested = asyncio.Event()
+    control = Control(host, arbiter, stop_requested.set)
     _announce(options, table)
-    arbiter.start_all()
     try:
-        await host.run(arbiter.watch(), arbiter.listen(ctx, options.config))
+        await host.run(arbiter.watch(), arbiter.listen(ctx, options.config), _lifecycle(arbiter, stop_requested))
     finally:
-        await arbiter.shutdown()
+        await arbiter.shutdown()  # already done unless run() ended on an error; then it stops what is left
         ctx.destroy(linger=0)
+
+
+async def _lifecycle(arbiter: Arbiter, stop_requested: asyncio.Event) -> None:
+    """Start every daemon, then on SIGINT/SIGTERM or `shutdown` stop them all; returning ends the service."""
+    loop = asyncio.get_running_loop()
+    # These replace ServiceHost's handlers (installed before this task first runs): the service keeps answering
+    # `status` and publishing events while the children stop, and closes only after the last one is gone.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop_requested.set)
+    arbiter.start_all()
+    await stop_requested.wait()
+    log.info("shutting_down")
+    await arbiter.shutdown()
 
 
 def _announce(options: StartOptions, table: list[ProcessSpec]) -> None:

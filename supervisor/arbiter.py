@@ -25,6 +25,7 @@ class Arbiter:
     def __init__(self, table: Iterable[ProcessSpec], os_: ProcessOS, publisher: Publisher, env: dict[str, str],
                  on_line: LineSink, *, tick: float = TICK) -> None:
         self.tick_interval = tick
+        self.shutting_down = False
         self._publisher = publisher
         self._waiters: list[tuple[set[State], str, asyncio.Future[None]]] = []
         self.watchers = {spec.name: Watcher(spec, os_, env, self._changed, _tagged(on_line, spec.name))
@@ -53,7 +54,8 @@ class Arbiter:
     async def watch(self) -> None:
         """Tick until cancelled."""
         while True:
-            self.tick()
+            if not self.shutting_down:  # from then on `shutdown` ticks only the child it is stopping
+                self.tick()
             await asyncio.sleep(self.tick_interval)
 
     async def listen(self, ctx: zmq.asyncio.Context, config: BusConfig) -> None:
@@ -90,6 +92,7 @@ class Arbiter:
 
     async def shutdown(self, oneoff_grace: float = 3.0) -> None:
         """Stop one-offs, then every daemon in reverse start order, each killed after its grace period."""
+        self.shutting_down = True
         self.oneoffs.stop_all(oneoff_grace)
         await self._until(lambda: not self.oneoffs.running(), self.oneoffs.tick)
         for watcher in reversed(self.watchers.values()):

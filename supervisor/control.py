@@ -1,16 +1,16 @@
 """The `supervisor` bus service: status, start/stop/restart of one daemon, shutdown, and one-off spawns."""
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from bus import BadRequest, Unavailable
+from bus import BadRequest, Conflict, Unavailable
 from bus.service import ServiceHost
 from supervisor.arbiter import Arbiter
-from supervisor.watcher import State
+from supervisor.watcher import State, Watcher
 
 DEFAULT_WAIT = 10.0
 SETTLED = {State.RUNNING, State.FATAL}
@@ -19,8 +19,8 @@ SETTLED = {State.RUNNING, State.FATAL}
 class Control:
     """Registers the supervisor's ops on its service host; each op that changes a daemon reports the outcome."""
 
-    def __init__(self, host: ServiceHost, arbiter: Arbiter) -> None:
-        self.host, self.arbiter = host, arbiter
+    def __init__(self, host: ServiceHost, arbiter: Arbiter, request_shutdown: Callable[[], None]) -> None:
+        self.host, self.arbiter, self._request_shutdown = host, arbiter, request_shutdown
         self.boot_id = uuid.uuid4().hex
         self._started = time.monotonic()
         ops = {"status": self.status, "state": self.state, "restart": self.restart, "stop": self.stop,
@@ -44,31 +44,41 @@ class Control:
 
     async def restart(self, args: dict[str, Any]) -> dict[str, Any]:
         """Stop `name` gracefully, start it again, and answer once it runs (or failed to)."""
-        watcher = self.arbiter.watcher(_name(args))
+        watcher = self._changeable(args)
         watcher.restart()
         return await self._settled(watcher.spec.name, SETTLED, _wait(args), "running")
 
     async def start(self, args: dict[str, Any]) -> dict[str, Any]:
         """Start `name` if it is not running, and answer once it runs (or failed to)."""
-        watcher = self.arbiter.watcher(_name(args))
+        watcher = self._changeable(args)
         watcher.start()
         return await self._settled(watcher.spec.name, SETTLED, _wait(args), "running")
 
     async def stop(self, args: dict[str, Any]) -> dict[str, Any]:
         """Stop `name` (it stays stopped until started) and answer once its process is gone."""
-        watcher = self.arbiter.watcher(_name(args))
+        watcher = self._changeable(args)
         watcher.stop()
         wait = _wait(args, default=watcher.spec.grace + 2.0)
         return await self._settled(watcher.spec.name, {State.STOPPED}, wait, "stopped")
 
     def shutdown(self, args: dict[str, Any]) -> dict[str, Any]:
         """Stop every daemon in reverse start order and exit the supervisor."""
-        asyncio.get_running_loop().call_soon(self.host.stop)
+        self._request_shutdown()
         return {"stopping": list(reversed(self.arbiter.watchers))}
 
     def spawn(self, args: dict[str, Any]) -> dict[str, Any]:
         """Start a one-off `{id, argv, env?}`; its end comes as the event `supervisor.spawn.<id>`."""
+        self._refuse_if_shutting_down()
         return self.arbiter.oneoffs.spawn(args)
+
+    def _changeable(self, args: dict[str, Any]) -> Watcher:
+        watcher = self.arbiter.watcher(_name(args))
+        self._refuse_if_shutting_down()
+        return watcher
+
+    def _refuse_if_shutting_down(self) -> None:
+        if self.arbiter.shutting_down:
+            raise Conflict("the supervisor is shutting down; it starts and changes nothing any more")
 
     async def _settled(self, name: str, states: set[State], wait: float, wanted: str) -> dict[str, Any]:
         await self.arbiter.wait_for(name, states, wait)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bus import BadRequest, Conflict
-from fakeos import FakeOS
+from tests.supervisor.fakeos import FakeOS
 from supervisor.logview import LogView
 from supervisor.oneoff import OneOffs
 from supervisor.table import load_table

@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from fakeos import FakeOS
+from tests.supervisor.fakeos import FakeOS
 from supervisor.table import ProcessSpec
 from supervisor.watcher import STABLE_AFTER, State, Watcher
 
