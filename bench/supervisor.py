@@ -92,6 +92,22 @@ def rss_mb(pids: list[int]) -> float:
     return total_kb / 1024
 
 
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it (the supervisor, its fork server and the daemons), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found.extend(frontier)
+    return found
+
+
 def measure(work: Path) -> dict[str, Any]:
     """Start the stack, time it to ready, kill -9 motion and time it back, sample memory at idle."""
     names, stand_ins, table_file = table(work)
@@ -106,7 +122,7 @@ def measure(work: Path) -> dict[str, Any]:
         until(lambda: all(answers(client, f"{n}.state") for n in ["supervisor", *names]))
         cold = time.monotonic() - started
         status = client.call("supervisor.status")
-        pids = [proc.pid, *(p["pid"] for p in status["processes"].values())]
+        pids = descendants(proc.pid)
         idle = []
         for _ in range(IDLE_SAMPLES):
             idle.append(rss_mb(pids))
@@ -122,7 +138,7 @@ def measure(work: Path) -> dict[str, Any]:
         client.close()
         ctx.term()
     return {"cold_start_s": round(cold, 3), "restart_s": round(restart, 3), "idle_rss_mb": round(max(idle), 1),
-            "daemons": names, "stand_ins": stand_ins, "restart_backoff_s": ProcessSpec.backoff_base, "cpus": os.cpu_count()}
+            "daemons": names, "stand_ins": stand_ins, "restart_backoff_s": ProcessSpec.backoff_base, "processes": len(pids), "cpus": os.cpu_count()}
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ from bus.service import ServiceHost
 from supervisor.arbiter import Arbiter
 from supervisor.control import Control
 from supervisor.logview import LogView
-from supervisor.osproc import RealOS
+from supervisor.forkserver import ForkServerOS
+from supervisor.osproc import ProcessOS, RealOS
 from supervisor.table import DAEMONS, ProcessSpec, default_table, load_table
 
 log = structlog.get_logger("supervisor")
@@ -37,6 +38,7 @@ class StartOptions:
     table_file: Path | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     base_env: dict[str, str] = field(default_factory=dict)
+    preload: bool = True  # start Python daemons from a preloaded fork server (see supervisor.forkserver)
 
 
 def child_env(options: StartOptions) -> dict[str, str]:
@@ -55,22 +57,32 @@ def run(options: StartOptions) -> int:
     if not 1 <= options.http_port <= 65535:
         raise BadRequest(f"--port {options.http_port}: expected a TCP port from 1 to 65535")
     options.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = _lock_run_dir(options.config)
+    sys.stdout.flush()
+    forkserver = ForkServerOS.start() if options.preload else None  # before any thread: it forks from here on
     try:
-        asyncio.run(_serve(options, table, view))
+        lock = _lock_run_dir(options.config)
+        try:
+            asyncio.run(_serve(options, table, view, forkserver))
+        finally:
+            lock.close()
     finally:
-        lock.close()
+        if forkserver is not None:
+            forkserver.close()
     return 0
 
 
-async def _serve(options: StartOptions, table: list[ProcessSpec], view: LogView) -> None:
+async def _serve(options: StartOptions, table: list[ProcessSpec], view: LogView,
+                 forkserver: ForkServerOS | None) -> None:
     ctx = zmq.asyncio.Context()
     control: Control | None = None
     host = ServiceHost("supervisor", options.config, ctx,
                        status=lambda: control.heartbeat_status() if control else {})
     host.bind()
-    arbiter = Arbiter(table, RealOS(asyncio.get_running_loop()), host.publisher, child_env(options),
-                      view.child_line)
+    loop = asyncio.get_running_loop()
+    os_: ProcessOS = RealOS(loop) if forkserver is None else forkserver
+    if forkserver is not None:
+        forkserver.attach(loop)
+    arbiter = Arbiter(table, os_, host.publisher, child_env(options), view.child_line)
     stop_requested = asyncio.Event()
     control = Control(host, arbiter, stop_requested.set)
     _announce(options, table)

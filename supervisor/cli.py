@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="persistent data (default: $OT2_DATA_DIR, else ~/.ot2/data)")
     start.add_argument("--json-logs", action="store_true", help="JSON lines instead of readable logs")
     start.add_argument("--table", type=Path, default=None, help="JSON process table instead of the robot's daemons")
+    start.add_argument("--no-preload", action="store_true",
+                       help="start every daemon as a fresh interpreter instead of forking a preloaded one")
     start.add_argument("--hang-timeout", type=float, default=None,
                        help="seconds without a heartbeat before a daemon counts as hung (default 3)")
     start.add_argument("--grace", type=float, default=None,
@@ -67,7 +69,7 @@ def _start_options(args: argparse.Namespace, env: dict[str, str], config: BusCon
         overrides["grace"] = args.grace
     return StartOptions(config=config, data_dir=data_dir.absolute(), smoothie=args.smoothie, http_host=args.host,
                         http_port=args.port, json_logs=args.json_logs, table_file=args.table, overrides=overrides,
-                        base_env=env)
+                        base_env=env, preload=not args.no_preload)
 
 
 def _remote(args: argparse.Namespace, config: BusConfig) -> int:

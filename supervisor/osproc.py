@@ -33,14 +33,19 @@ class ProcessOS(Protocol):
     def signal(self, handle: Handle, sig: int) -> None: ...
 
 
+def load_prctl() -> Callable[..., int]:
+    """libc's prctl(), looked up before any fork: a child between fork and exec should only make the call."""
+    return ctypes.CDLL(None, use_errno=True).prctl
+
+
 class RealOS:
     """Real children: own process group, SIGKILLed by the kernel when the supervisor dies, output read by the loop."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         # Resolved before any fork: the child between fork and exec should only make the system call itself.
-        self._prctl = ctypes.CDLL(None, use_errno=True).prctl
-        self._readers: dict[int, _LineReader] = {}
+        self._prctl = load_prctl()
+        self._readers: dict[int, LineReader] = {}
 
     def now(self) -> float:
         return time.monotonic()
@@ -51,7 +56,7 @@ class RealOS:
                                 stderr=subprocess.STDOUT, preexec_fn=self._child_setup(os.getpid()),
                                 close_fds=True)
         assert proc.stdout is not None
-        self._readers[proc.pid] = _LineReader(self._loop, proc.stdout.fileno(), on_line)
+        self._readers[proc.pid] = LineReader(self._loop, proc.stdout.fileno(), on_line)
         return proc
 
     def poll(self, handle: subprocess.Popen[bytes]) -> int | None:  # type: ignore[override]
@@ -81,7 +86,7 @@ class RealOS:
         return setup
 
 
-class _LineReader:
+class LineReader:
     """Reads a child's output pipe without blocking the loop and hands on whole lines."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, fd: int, on_line: OutputSink) -> None:
