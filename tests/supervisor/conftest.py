@@ -101,6 +101,22 @@ def alive(pid: int) -> bool:
         return False
 
 
+def descendants(root: int) -> list[int]:
+    """`root`'s children, grandchildren and so on, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    found, frontier = [], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found.extend(frontier)
+    return found
+
+
 def kill_quietly(pid: int, sig: int) -> None:
     try:
         os.kill(pid, sig)

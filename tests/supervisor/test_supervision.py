@@ -7,7 +7,7 @@ import pytest
 
 from bus import BadRequest, Conflict, NotFound, Unavailable
 from tests.conftest import wait_until
-from tests.supervisor.conftest import alive, child, kill_quietly
+from tests.supervisor.conftest import alive, child, descendants, kill_quietly
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -22,8 +22,9 @@ def test_every_daemon_runs_and_serves(stack) -> None:
     assert status["processes"]["motion"]["critical"] is True
 
 
-def test_a_killed_daemon_alone_is_restarted_and_serves_again(stack) -> None:
-    robot = stack(child("motion", critical=True), child("gateway"))
+@pytest.mark.parametrize("start_mode", [(), ("--no-preload",)], ids=["forked", "exec"])
+def test_a_killed_daemon_alone_is_restarted_and_serves_again(stack, start_mode) -> None:
+    robot = stack(child("motion", critical=True), child("gateway"), extra=start_mode)
     motion = robot.wait_state("motion", "running")
     gateway = robot.wait_state("gateway", "running")
     kill_quietly(motion["pid"], signal.SIGKILL)
@@ -117,6 +118,17 @@ def test_one_offs_run_once_and_report_their_exit(stack) -> None:
     assert robot.status()["spawns"]["run-7"]["status"] == 5
     with pytest.raises(BadRequest, match="cannot execute '/no/such/program'"):
         robot.call("supervisor.spawn", {"id": "run-8", "argv": ["/no/such/program"]})
+    with pytest.raises(BadRequest, match="No module named 'no_such_module'"):
+        robot.call("supervisor.spawn", {"id": "run-9", "argv": ["python", "-m", "no_such_module"]})
+
+
+def test_a_python_module_one_off_runs_with_its_output_tagged(stack) -> None:
+    robot = stack(child("motion"))
+    robot.call("supervisor.spawn", {"id": "cal", "argv": ["python", "-m", "calendar", "2031", "7"],
+                                    "env": {"MARK": "x"}})
+    ended = robot.wait_event("supervisor.spawn.cal", lambda d: d["state"] == "exited")
+    assert ended["status"] == 0
+    wait_until(lambda: any('"service": "cal"' in line and "July 2031" in line for line in robot.proc.lines), 5)
 
 
 def test_sigterm_stops_children_in_reverse_order_and_kills_stubborn_ones(stack) -> None:
@@ -141,14 +153,17 @@ def test_shutdown_op_stops_everything_and_refuses_changes_meanwhile(stack) -> No
     assert not alive(pid)
 
 
-def test_no_child_outlives_a_sigkilled_supervisor(stack) -> None:
+@pytest.mark.parametrize("start_mode", [(), ("--no-preload",)], ids=["forked", "exec"])
+def test_no_child_outlives_a_sigkilled_supervisor(stack, start_mode) -> None:
     robot = stack(child("motion"), child("gateway", "ignore_term"),
-                  {"name": "helper", "argv": ["sleep", "300"], "heartbeat": False})
+                  {"name": "helper", "argv": ["sleep", "300"], "heartbeat": False}, extra=start_mode)
     pids = [robot.wait_state(name, "running")["pid"] for name in ("motion", "gateway", "helper")]
     robot.call("supervisor.spawn", {"id": "runner", "argv": ["sleep", "300"]})
     pids.append(robot.status()["spawns"]["runner"]["pid"])
+    everything = descendants(robot.proc.popen.pid)
+    assert set(pids) <= set(everything)
     robot.proc.popen.kill()
-    wait_until(lambda: not any(alive(pid) for pid in pids), 10)
+    wait_until(lambda: not any(alive(pid) for pid in everything), 10)
 
 
 def test_a_second_supervisor_on_the_same_run_dir_is_refused(stack, spawn, run_dir, tmp_path) -> None:
