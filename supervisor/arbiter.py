@@ -62,7 +62,7 @@ class Arbiter:
         """Feed heartbeats of the watched daemons to their watchers until cancelled."""
         names = [name for name, w in self.watchers.items() if w.spec.heartbeat]
         if not names:
-            return
+            await asyncio.Future()  # nothing to listen to; returning would end the service
         sub = AsyncSubscriber(ctx, [config.pub(n) for n in names], [heartbeat_topic(n) for n in names])
         try:
             while True:

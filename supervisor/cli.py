@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BusError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 1
+    except (OSError, zmq.ZMQError) as err:
+        print(f"error: cannot start the supervisor: {err}", file=sys.stderr)
+        return 1
 
 
 def _start_options(args: argparse.Namespace, env: dict[str, str], config: BusConfig) -> StartOptions:

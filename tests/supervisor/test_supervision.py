@@ -187,3 +187,18 @@ def test_ot2_status_and_restart_for_a_person(stack, spawn, run_dir) -> None:
     unknown = spawn("-m", "supervisor", "--run-dir", str(run_dir), "restart", "nope")
     assert unknown.popen.wait(timeout=15) == 1
     wait_until(lambda: any("error: not_found: no daemon named 'nope'" in line for line in unknown.lines), 5)
+
+
+def test_a_table_without_heartbeats_keeps_the_supervisor_up(stack) -> None:
+    robot = stack({"name": "helper", "argv": ["sleep", "300"], "heartbeat": False, "startsecs": 0.2})
+    robot.wait_state("helper", "running")
+    assert robot.proc.popen.poll() is None and robot.status()["health"] == "ok"
+
+
+def test_a_bad_table_stops_ot2_start_with_what_was_expected(spawn, run_dir, tmp_path) -> None:
+    table = tmp_path / "table.json"
+    table.write_text('{"processes": [{"name": "motion", "argv": "python"}]}')
+    bad = spawn("-m", "supervisor", "--run-dir", str(run_dir), "start", "--table", str(table))
+    assert bad.popen.wait(timeout=15) == 1
+    wait_until(lambda: any("error: bad_request: process 'motion': 'argv' must be a non-empty list" in line
+                           for line in bad.lines), 5)
