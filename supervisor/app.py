@@ -50,15 +50,16 @@ def child_env(options: StartOptions) -> dict[str, str]:
 
 def run(options: StartOptions) -> int:
     """Run the supervisor in the foreground until SIGINT, SIGTERM or `supervisor.shutdown`; returns the exit code."""
-    view = LogView(sys.stdout, options.json_logs)
-    configure_logging("supervisor", stream=view)  # type: ignore[arg-type]
     table = (load_table(options.table_file, options.overrides) if options.table_file
              else default_table(options.overrides))
     if not 1 <= options.http_port <= 65535:
         raise BadRequest(f"--port {options.http_port}: expected a TCP port from 1 to 65535")
     options.data_dir.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
-    forkserver = ForkServerOS.start() if options.preload else None  # before any thread: it forks from here on
+    # Before any thread or logging set-up: the fork server's children start from this clean state.
+    forkserver = ForkServerOS.start() if options.preload else None
+    view = LogView(sys.stdout, options.json_logs)
+    configure_logging("supervisor", stream=view)  # type: ignore[arg-type]
     try:
         lock = _lock_run_dir(options.config)
         try:

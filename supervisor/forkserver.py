@@ -21,11 +21,14 @@ import time
 import traceback
 from typing import Any
 
-from supervisor.osproc import PR_SET_PDEATHSIG, OutputSink, LineReader, load_prctl
+import structlog
+
+from supervisor.osproc import PR_SET_PDEATHSIG, Handle, LineReader, OutputSink, RealOS, load_prctl
 
 MAX_MESSAGE = 1 << 20
 SPAWN_TIMEOUT = 5.0
 REAP_INTERVAL = 0.02
+log = structlog.get_logger("supervisor.forkserver")
 
 
 class ForkedChild:
@@ -36,11 +39,17 @@ class ForkedChild:
 
 
 class ForkServerOS:
-    """The ProcessOS whose children come from a fork server; `start()` must run before any thread or event loop."""
+    """The ProcessOS whose children come from a fork server; `start()` must run before any thread or event loop.
+
+    Should the fork server die, its children die with it (PDEATHSIG); they are then reported killed and started
+    again by plain exec, so the robot recovers, only more slowly.
+    """
 
     def __init__(self, server_pid: int, control: socket.socket) -> None:
         self.server_pid, self._control = server_pid, control
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._fallback: RealOS | None = None
+        self.server_gone = False
         self._readers: dict[int, tuple[LineReader, int]] = {}
         self._exits: dict[int, int] = {}
 
@@ -59,58 +68,100 @@ class ForkServerOS:
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Read children's output on `loop` from now on."""
         self._loop = loop
+        self._fallback = RealOS(loop)
 
     def now(self) -> float:
         return time.monotonic()
 
-    def spawn(self, argv: list[str], env: dict[str, str], on_line: OutputSink) -> ForkedChild:
+    def spawn(self, argv: list[str], env: dict[str, str], on_line: OutputSink) -> Handle:
         """Ask the fork server for a child; OSError when it cannot be started (no such program or module)."""
-        assert self._loop is not None, "attach() an event loop before spawning"
+        assert self._loop is not None and self._fallback is not None, "attach() an event loop before spawning"
+        if not self.server_gone:
+            child = self._spawn_forked(argv, env, on_line)
+            if child is not None:
+                return child
+        return self._fallback.spawn(argv, env, on_line)
+
+    def _spawn_forked(self, argv: list[str], env: dict[str, str], on_line: OutputSink) -> ForkedChild | None:
+        assert self._loop is not None
         read_end, write_end = os.pipe()
         try:
             socket.send_fds(self._control, [json.dumps({"argv": argv, "env": env}).encode()], [write_end])
+            reply = self._await_reply()
+        except (BrokenPipeError, ConnectionResetError):
+            os.close(read_end)
+            self._gone()
+            return None
+        except OSError:
+            os.close(read_end)
+            raise
         finally:
             os.close(write_end)
-        reply = self._await_reply()
-        if "error" in reply:
+        if reply is None or "error" in reply:
             os.close(read_end)
+            if reply is None:
+                return None
             raise OSError(reply.get("errno", 0), reply["error"])
         self._readers[reply["pid"]] = (LineReader(self._loop, read_end, on_line), read_end)
         return ForkedChild(reply["pid"])
 
-    def poll(self, handle: ForkedChild) -> int | None:  # type: ignore[override]
+    def poll(self, handle: Handle) -> int | None:
+        if not isinstance(handle, ForkedChild):
+            return self._fallback.poll(handle) if self._fallback else None
         self._drain(0.0)
         status = self._exits.get(handle.pid)
+        if status is None and self.server_gone:
+            status = self._exits[handle.pid] = -signal.SIGKILL  # PDEATHSIG took it with the fork server
         if status is not None and handle.pid in self._readers:
             reader, fd = self._readers.pop(handle.pid)
             reader.finish()
             os.close(fd)
         return status
 
-    def signal(self, handle: ForkedChild, sig: int) -> None:  # type: ignore[override]
-        if handle.pid not in self._exits:
+    def signal(self, handle: Handle, sig: int) -> None:
+        if not isinstance(handle, ForkedChild):
+            if self._fallback is not None:
+                self._fallback.signal(handle, sig)
+        elif handle.pid not in self._exits:
             try:
                 os.kill(handle.pid, sig)
             except ProcessLookupError:
                 pass  # it exited; the fork server's report is on its way
 
+    def _gone(self) -> None:
+        self.server_gone = True
+        log.error("fork_server_gone", pid=self.server_pid, fallback="daemons start by exec from now on")
+
     def close(self) -> None:
         """Close the control socket: the fork server kills what is left and exits; wait for that."""
         self._control.close()
-        os.waitpid(self.server_pid, 0)
+        try:
+            os.waitpid(self.server_pid, 0)
+        except ChildProcessError:
+            pass  # already reaped
 
-    def _await_reply(self) -> dict[str, Any]:
+    def _await_reply(self) -> dict[str, Any] | None:
+        """The fork server's answer to a spawn; None when it is gone."""
         end = time.monotonic() + SPAWN_TIMEOUT
-        while (left := end - time.monotonic()) > 0:
+        while (left := end - time.monotonic()) > 0 and not self.server_gone:
             reply = self._drain(left)
             if reply is not None:
                 return reply
+        if self.server_gone:
+            return None
         raise OSError(0, f"the fork server did not answer within {SPAWN_TIMEOUT:g} s")
 
     def _drain(self, wait: float) -> dict[str, Any] | None:
         """Record exit reports; return the first reply to a spawn, if one arrives within `wait` seconds."""
-        while select.select([self._control], [], [], wait)[0]:
-            message = json.loads(self._control.recv(MAX_MESSAGE) or b'{"error": "fork server gone"}')
+        while not self.server_gone and select.select([self._control], [], [], wait)[0]:
+            try:
+                raw = self._control.recv(MAX_MESSAGE)
+            except OSError:
+                raw = b""
+            if not raw:
+                self._gone()
+                return None
+            message = json.loads(raw)
             if "exited" not in message:
                 return message
             self._exits[message["exited"]] = message["status"]

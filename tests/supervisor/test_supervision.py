@@ -202,3 +202,15 @@ def test_a_bad_table_stops_ot2_start_with_what_was_expected(spawn, run_dir, tmp_
     assert bad.popen.wait(timeout=15) == 1
     wait_until(lambda: any("error: bad_request: process 'motion': 'argv' must be a non-empty list" in line
                            for line in bad.lines), 5)
+
+
+def test_daemons_come_back_by_exec_when_the_fork_server_dies(stack) -> None:
+    robot = stack(child("motion", critical=True), child("gateway"))
+    before = {name: robot.wait_state(name, "running")["pid"] for name in ("motion", "gateway")}
+    server = next(pid for pid in descendants(robot.proc.popen.pid) if pid not in before.values())
+    kill_quietly(server, signal.SIGKILL)
+    for name, pid in before.items():
+        robot.wait_event(f"supervisor.process.{name}", lambda d, old=pid: d["state"] == "running" and d["pid"] != old)
+    assert not any(alive(pid) for pid in before.values())
+    assert robot.call("motion.state")["pid"] == robot.proc_of("motion")["pid"]
+    assert any("fork_server_gone" in line for line in robot.proc.lines)
