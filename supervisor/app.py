@@ -90,7 +90,8 @@ async def _serve(options: StartOptions, table: list[ProcessSpec], view: LogView,
     try:
         await host.run(arbiter.watch(), arbiter.listen(ctx, options.config), _lifecycle(arbiter, stop_requested))
     finally:
-        await arbiter.shutdown()  # already done unless run() ended on an error; then it stops what is left
+        if not arbiter.all_stopped():  # run() ended on an error before the orderly stop: stop what is left
+            await arbiter.shutdown()
         ctx.destroy(linger=0)
 
 

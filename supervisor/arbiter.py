@@ -100,6 +100,11 @@ class Arbiter:
             await self._until(lambda: watcher.state in (State.STOPPED, State.FATAL), watcher.tick)
         log.info("all_stopped")
 
+    def all_stopped(self) -> bool:
+        """Whether no child process is left: every daemon stopped or fatal, every one-off ended."""
+        return not self.oneoffs.running() and all(
+            w.state in (State.STOPPED, State.FATAL) for w in self.watchers.values())
+
     def health(self) -> str:
         """`ok` when every daemon runs, `degraded` when only optional ones do not, `failed` when a critical one."""
         down = [w for w in self.watchers.values() if w.state is not State.RUNNING]

@@ -12,6 +12,7 @@ from typing import Protocol
 
 PR_SET_PDEATHSIG = 1
 READ_CHUNK = 65536
+MAX_LINE = 65536  # a child writing without newlines has its output shown in pieces of this size, not hoarded
 OutputSink = Callable[[str], None]
 
 
@@ -108,6 +109,9 @@ class LineReader:
 
     def _feed(self, chunk: bytes) -> None:
         *lines, self._buffer = (self._buffer + chunk).split(b"\n")
+        while len(self._buffer) > MAX_LINE:
+            lines.append(self._buffer[:MAX_LINE])
+            self._buffer = self._buffer[MAX_LINE:]
         for line in lines:
             self._on_line(line.decode("utf-8", "replace"))
 
