@@ -20,7 +20,7 @@ def child(name: str, mode: str = "serve", critical: bool = False, **policy: Any)
     """A table entry running the scripted child as bus service `name`."""
     env = {"CHILD_MODE": mode, **{k.upper(): str(v) for k, v in policy.pop("child_env", {}).items()}}
     return {"name": name, "argv": ["python", CHILD, name], "critical": critical, "env": env,
-            "hang_timeout": 1.0, "grace": 1.0, "backoff_base": 0.1, **policy}
+            "hang_timeout": 2.0, "grace": 1.0, "backoff_base": 0.1, **policy}
 
 
 class Stack:
