@@ -197,9 +197,17 @@ def _answer(control: socket.socket, message: bytes, fds: list[int], children: se
         os.close(fds[0])
         control.send(json.dumps({"error": problem, "errno": 2}).encode())
         return
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        os.close(fds[0])
+        control.send(json.dumps({"error": f"fork failed: {exc.strerror}", "errno": exc.errno}).encode())
+        return
     if pid == 0:
-        _become(argv, env, fds[0], control, prctl)
+        try:
+            _become(argv, env, fds[0], control, prctl)
+        finally:
+            os._exit(1)  # whatever happened, the child must never return into the fork server's loop
     os.close(fds[0])
     children.add(pid)
     control.send(json.dumps({"pid": pid}).encode())
@@ -216,7 +224,10 @@ def _reap(control: socket.socket, children: set[int]) -> None:
 
 def _cannot_start(argv: list[str], env: dict[str, str]) -> str | None:
     if _preloadable(argv) and argv[1] == "-m":
-        found = importlib.util.find_spec(argv[2]) is not None
+        try:
+            found = importlib.util.find_spec(argv[2]) is not None
+        except (ImportError, ValueError):
+            found = False
         return None if found else f"No module named {argv[2]!r}"
     if _preloadable(argv):
         return None if os.path.isfile(argv[1]) else f"No such file: {argv[1]!r}"

@@ -118,8 +118,10 @@ def test_one_offs_run_once_and_report_their_exit(stack) -> None:
     assert robot.status()["spawns"]["run-7"]["status"] == 5
     with pytest.raises(BadRequest, match="cannot execute '/no/such/program'"):
         robot.call("supervisor.spawn", {"id": "run-8", "argv": ["/no/such/program"]})
-    with pytest.raises(BadRequest, match="No module named 'no_such_module'"):
-        robot.call("supervisor.spawn", {"id": "run-9", "argv": ["python", "-m", "no_such_module"]})
+    for module in ("no_such_module", "no_such_package.sub"):
+        with pytest.raises(BadRequest, match=f"No module named '{module}'"):
+            robot.call("supervisor.spawn", {"id": "run-9", "argv": ["python", "-m", module]})
+    assert robot.call("supervisor.spawn", {"id": "run-9", "argv": ["true"]})["state"] == "running"
 
 
 def test_a_python_module_one_off_runs_with_its_output_tagged(stack) -> None:
