@@ -30,7 +30,7 @@ class Point(NamedTuple):
     __rmul__ = __mul__
 
     def __str__(self) -> str:
-        return f"Point(x={self.x}, y={self.y}, z={self.z})"
+        return f"({self.x}, {self.y}, {self.z})"
 
 
 class Location:

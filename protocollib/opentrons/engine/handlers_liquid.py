@@ -7,7 +7,6 @@ from opentrons.engine.state import PipetteState
 from opentrons.errors import (
     CommandError,
     NoTipAttachedError,
-    OutOfTipsError,
     TipAttachedError,
     VolumeError,
 )
@@ -51,8 +50,6 @@ def pick_up_tip(engine: "Engine", params: Params) -> List[str]:
     if not rack.is_tiprack:
         raise CommandError(f"{rack.display_name} is not a tip rack")
     wells = rack.column_below(params["wellName"], pipette.channels)
-    if any(w in rack.used_tips for w in wells):
-        raise OutOfTipsError(f"The tip at {params['wellName']} of {rack.display_name} is already used")
     engine.move_pipette(pipette, engine.well_point(params))
     tip_length = float(rack.definition["parameters"].get("tipLength", 0.0))
     engine.backend.pick_up_tip(pipette.mount, tip_length)
@@ -107,10 +104,8 @@ def dispense(engine: "Engine", params: Params) -> None:
     pipette = engine.pipette(params["pipetteId"])
     volume = float(params["volume"])
     _require_tip(pipette, "dispense")
-    if volume < 0 or volume > pipette.current_volume + _VOLUME_TOLERANCE:
-        raise VolumeError(
-            f"Cannot dispense {volume} uL: the {pipette.name} holds {pipette.current_volume} uL"
-        )
+    if volume < 0:
+        raise VolumeError(f"Cannot dispense a negative volume ({volume} uL)")
     _move_if_located(engine, pipette, params)
     new_volume = max(0.0, pipette.current_volume - volume)
     _plunge(pipette, engine, new_volume, float(params["flowRate"]), "dispense")

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 AIR_GAP_IN_PLACE_FROM = APIVersion(2, 22)
 RETURNED_TIPS_REUSED_BEFORE = APIVersion(2, 2)
+ZERO_MEANS_ZERO_FROM = APIVersion(2, 16)
+ENGINE_CORE_FROM = APIVersion(2, 14)
 Target = Union[Well, Location, TrashBin, Labware]
 
 
@@ -75,7 +77,10 @@ class InstrumentContext:
     @property
     def current_volume(self) -> float:
         """The volume in the tip now, in µL."""
-        return self._state.current_volume
+        volume = self._state.current_volume
+        if self.api_version >= ENGINE_CORE_FROM and volume == 0:
+            return 0  # the reference reports an empty tip as the integer 0 from 2.14
+        return volume
 
     @property
     def has_tip(self) -> bool:
@@ -128,8 +133,8 @@ class InstrumentContext:
         """Draw ``volume`` µL (default: as much as fits) at ``location`` (default: here)."""
         target = self._resolve(location, self.well_bottom_clearance.aspirate, "aspirate")
         self._require_tip("aspirate")
-        if volume is None or volume == 0:
-            volume = self._state.working_volume - self.current_volume
+        if volume is None or (volume == 0 and self.api_version < ZERO_MEANS_ZERO_FROM):
+            volume = self._state.working_volume - self._state.current_volume
         if volume < 0:
             raise VolumeError(f"aspirate volume must be positive, got {volume}")
         flow = self.flow_rate.aspirate * rate
@@ -142,7 +147,7 @@ class InstrumentContext:
         """Push out ``volume`` µL (default: all) at ``location`` (default: here)."""
         target = self._resolve(location, self.well_bottom_clearance.dispense, "dispense")
         self._require_tip("dispense")
-        if volume is None or volume == 0 or volume > self.current_volume:
+        if volume is None or (volume == 0 and self.api_version < ZERO_MEANS_ZERO_FROM):
             volume = self.current_volume
         flow = self.flow_rate.dispense * rate
         text = f"Dispensing {float(volume)} uL into {naming.describe(target)} at {flow} uL/sec"
@@ -166,8 +171,8 @@ class InstrumentContext:
             location: Optional[Target] = None, rate: float = 1.0) -> "InstrumentContext":
         """Aspirate and dispense ``volume`` µL ``repetitions`` times at one place."""
         self._require_tip("mix")
-        if volume is None:
-            volume = self._state.working_volume
+        if volume is None or (volume == 0 and self.api_version < ZERO_MEANS_ZERO_FROM):
+            volume = self._state.working_volume - self._state.current_volume
         with self._engine.group(f"Mixing {repetitions} times with a volume of {float(volume)} ul"):
             self.aspirate(volume, location, rate)
             for _ in range(int(repetitions) - 1):
@@ -282,9 +287,10 @@ class InstrumentContext:
         return self
 
     def reset_tipracks(self) -> None:
-        """Mark every tip in this pipette's tip racks as available."""
+        """Mark every tip in this pipette's tip racks as available and forget starting_tip."""
         for rack in self.tip_racks:
             rack.reset()
+        self.starting_tip = None
 
     # -- moves ------------------------------------------------------------------------
     def move_to(self, location: Union[Location, TrashBin], force_direct: bool = False,

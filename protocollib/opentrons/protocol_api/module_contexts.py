@@ -198,6 +198,15 @@ class HeaterShakerContext(ModuleContext):
         self._act("heaterShaker/setTargetTemperature",
                   f"Setting Target Temperature of Heater-Shaker to {trunc(celsius)} °C", celsius=celsius)
 
+    def set_and_wait_for_temperature(self, celsius: float) -> None:
+        """Heat to ``celsius`` and wait until it is reached."""
+        self.set_target_temperature(celsius)
+        self.wait_for_temperature()
+
+    def set_shake_speed(self, rpm: int) -> None:
+        """Start shaking at ``rpm`` without waiting."""
+        self._act("heaterShaker/setShakeSpeed", f"Setting Heater-Shaker to Shake at {rpm} RPM", rpm=rpm)
+
     def wait_for_temperature(self) -> None:
         """Wait until the target temperature is reached."""
         self._act("heaterShaker/waitForTemperature", "Waiting for Heater-Shaker to reach target temperature")

@@ -30,7 +30,7 @@ class FlowRates:
     def __setattr__(self, name: str, value: Any) -> None:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
             raise ValueError(f"flow_rate.{name} must be a positive number of uL/s, got {value!r}")
-        object.__setattr__(self, name, value)
+        object.__setattr__(self, name, float(value))
 
 
 class PlungerSpeeds:

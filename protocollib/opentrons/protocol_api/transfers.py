@@ -23,7 +23,7 @@ class Options:
     """The keyword options of a transfer, resolved to what the planner needs."""
 
     new_tip: str = "once"
-    air_gap: float = 0.0
+    air_gap: float = 0
     disposal_volume: float = 0.0
     mix_before: Optional[Tuple[int, float]] = None
     mix_after: Optional[Tuple[int, float]] = None
@@ -55,7 +55,7 @@ def _options(instr: "InstrumentContext", mode: str, kwargs: Dict[str, Any]) -> O
     if mode == "distribute" and disposal is None:
         disposal = instr.min_volume
     return Options(
-        new_tip=new_tip, air_gap=float(kwargs.get("air_gap") or 0.0),
+        new_tip=new_tip, air_gap=kwargs.get("air_gap") or 0,
         disposal_volume=float(disposal or 0.0),
         mix_before=None if mode == "consolidate" else _mix_option(kwargs.get("mix_before")),
         mix_after=None if mode == "distribute" else _mix_option(kwargs.get("mix_after")),
