@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from opentrons.definitions import DefinitionStore
 from opentrons.engine import geometry, handlers_liquid, handlers_setup
@@ -12,6 +12,7 @@ from opentrons.errors import CommandError
 from opentrons.types import Point
 
 Params = Dict[str, Any]
+Place = Tuple[str, str]
 Handler = Callable[["Engine", Params], Any]
 _HANDLERS: Dict[str, Handler] = {**handlers_setup.HANDLERS, **handlers_liquid.HANDLERS}
 
@@ -31,6 +32,9 @@ class Engine:
         self.commands: List[Dict[str, Any]] = []
         self.run_log: List[Dict[str, Any]] = []
         self.positions: Dict[str, Point] = {}
+        self.places: Dict[str, Optional[Place]] = {}
+        self.warn_out_of_bounds = False
+        self.pending_warnings: List[str] = []
         self._depth = 0
         self._ids = 0
 
@@ -48,9 +52,20 @@ class Engine:
         if text is not None:
             self.log(text)
         self.commands.append({"commandType": command_type, "params": params})
-        if is_module_action:
-            return handlers_setup.module_action(self, command_type, params)
-        return handler(self, params)  # type: ignore[misc]
+        try:
+            if is_module_action:
+                return handlers_setup.module_action(self, command_type, params)
+            return handler(self, params)  # type: ignore[misc]
+        finally:
+            self._flush_warnings()
+
+    def _flush_warnings(self) -> None:
+        if not self.pending_warnings:
+            return
+        self.log("Logs from this command:")
+        for line in self.pending_warnings:
+            self.log(line)
+        self.pending_warnings.clear()
 
     def log(self, text: str) -> None:
         """Add one line to the run log at the current depth."""
@@ -100,19 +115,39 @@ class Engine:
 
     def move_pipette(
         self, pipette: PipetteState, point: Point, speed: Optional[float] = None,
-        direct: bool = False, minimum_z: Optional[float] = None,
+        direct: bool = False, minimum_z: Optional[float] = None, place: Optional[Place] = None,
     ) -> None:
-        """Move a pipette to ``point`` along an arc that clears the deck."""
-        heights = [
-            geometry.labware_height(lw.definition, lw.origin) for lw in self.labware.values()
-        ]
-        safe = geometry.safe_height(heights)
+        """Move a pipette to ``point``: straight within a well, else arcing above labware."""
+        start = self.positions.get(pipette.mount)
+        previous = self.places.get(pipette.mount)
+        same_well = place is not None and place == previous and not (minimum_z or 0) > 0
+        safe = self._travel_height(previous, place)
         if minimum_z is not None:
             safe = max(safe, minimum_z)
-        start = self.positions.get(pipette.mount)
-        for waypoint in geometry.arc_waypoints(start, point, safe, direct):
+        for waypoint in geometry.arc_waypoints(start, point, safe, direct or same_well):
+            self._check_z_floor(pipette, waypoint)
             self.backend.move_to(pipette.mount, waypoint, speed)
         self.positions[pipette.mount] = point
+        self.places[pipette.mount] = place
+
+    def _travel_height(self, previous: Optional[Place], place: Optional[Place]) -> float:
+        if previous is not None and place is not None and previous[0] == place[0]:
+            lw = self.labware[place[0]]
+            tops = [geometry.well_top(lw.definition, lw.origin, w).z for w in (previous[1], place[1])]
+            return max(tops) + geometry.IN_LABWARE_MARGIN_MM
+        heights = [geometry.labware_height(lw.definition, lw.origin) for lw in self.labware.values()]
+        return geometry.safe_height(heights)
+
+    def _check_z_floor(self, pipette: PipetteState, point: Point) -> None:
+        if not self.warn_out_of_bounds:
+            return
+        mount_z = round(pipette.mount_z(point.z), 2)
+        if mount_z < 0:
+            axis = "Z_L" if pipette.mount == "left" else "Z_R"
+            self.pending_warnings.append(
+                f"WARNING (util): Out of bounds move: {axis}=({mount_z} motor controller, "
+                f"{mount_z} deck) too low for limit 0"
+            )
 
     def elapsed_seconds(self) -> float:
         """How long the run has taken so far, per the backend's clock."""

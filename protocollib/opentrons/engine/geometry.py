@@ -8,6 +8,7 @@ from opentrons.types import Point
 
 Definition = Dict[str, Any]
 SAFE_CLEARANCE_MM = 10.0
+IN_LABWARE_MARGIN_MM = 5.0
 
 
 def slot_origins(deck: Definition) -> Dict[str, Point]:

@@ -22,7 +22,8 @@ _PLUNGER_SPEED_FLOOR = 1e-3
 
 def _move_if_located(engine: "Engine", pipette: PipetteState, params: Params) -> None:
     if "labwareId" in params:
-        engine.move_pipette(pipette, engine.well_point(params), params.get("speed"))
+        place = (params["labwareId"], params["wellName"])
+        engine.move_pipette(pipette, engine.well_point(params), params.get("speed"), place=place)
     elif "coordinates" in params:
         engine.move_pipette(
             pipette, Point(**params["coordinates"]), params.get("speed"),
@@ -50,7 +51,7 @@ def pick_up_tip(engine: "Engine", params: Params) -> List[str]:
     if not rack.is_tiprack:
         raise CommandError(f"{rack.display_name} is not a tip rack")
     wells = rack.column_below(params["wellName"], pipette.channels)
-    engine.move_pipette(pipette, engine.well_point(params))
+    engine.move_pipette(pipette, engine.well_point(params), place=(rack.labware_id, params["wellName"]))
     tip_length = float(rack.definition["parameters"].get("tipLength", 0.0))
     engine.backend.pick_up_tip(pipette.mount, tip_length)
     rack.used_tips.update(wells)
@@ -70,6 +71,7 @@ def drop_tip(engine: "Engine", params: Params) -> None:
     if params.get("homeAfter", True):
         engine.backend.home(pipette.mount)
         engine.positions.pop(pipette.mount, None)
+        engine.places.pop(pipette.mount, None)
 
 
 def _plunge(pipette: PipetteState, engine: "Engine", volume: float, flow_rate: float, action: str) -> None:
@@ -132,7 +134,7 @@ def touch_tip(engine: "Engine", params: Params) -> None:
     centre = engine.well_point(params)
     half_x = well.get("diameter", well.get("xDimension", 0.0)) / 2 * params.get("radius", 1.0)
     half_y = well.get("diameter", well.get("yDimension", 0.0)) / 2 * params.get("radius", 1.0)
-    engine.move_pipette(pipette, centre)
+    engine.move_pipette(pipette, centre, place=(lw.labware_id, params["wellName"]))
     speed = params.get("speed", 60.0)
     for dx, dy in ((half_x, 0.0), (-half_x, 0.0), (0.0, half_y), (0.0, -half_y)):
         engine.backend.move_to(pipette.mount, Point(centre.x + dx, centre.y + dy, centre.z), speed)

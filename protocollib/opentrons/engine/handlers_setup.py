@@ -103,8 +103,10 @@ def home(engine: "Engine", params: Params) -> None:
     engine.backend.home(mount)
     if mount:
         engine.positions.pop(mount, None)
+        engine.places.pop(mount, None)
     else:
         engine.positions.clear()
+        engine.places.clear()
 
 
 def wait_for_duration(engine: "Engine", params: Params) -> None:

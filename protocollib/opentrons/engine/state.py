@@ -33,6 +33,14 @@ class PipetteState:
             return self.max_volume
         return min(self.max_volume, self.tip_volume)
 
+    def mount_z(self, critical_z: float) -> float:
+        """The Z axis position (deck frame) that puts the nozzle or tip end at ``critical_z``."""
+        z = critical_z - float(self.model_config["nozzleOffset"][2])
+        if self.has_tip:
+            overlap = float(self.model_config.get("tipOverlap", {}).get("default", 0.0))
+            z += self.tip_length - overlap
+        return z
+
     def ul_per_mm(self, volume: float, action: str) -> float:
         """Plunger displacement for ``volume`` from the model's piecewise table."""
         table = self.model_config["ulPerMm"][0][action]

@@ -27,9 +27,10 @@ def describe(location: Any) -> str:
 
 
 def volume_text(volume: Any) -> str:
-    """Volumes print as floats, lists of volumes as lists of floats."""
-    if isinstance(volume, (list, tuple)):
+    """Volumes print as floats, lists of volumes as lists of floats; anything else raises TypeError."""
+    if isinstance(volume, list):
         return str([float(v) for v in volume])
+    # Like the reference, a (start, end) gradient tuple cannot be named and fails here.
     return str(float(volume))
 
 

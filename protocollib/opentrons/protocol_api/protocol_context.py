@@ -14,6 +14,7 @@ from opentrons.protocols.api_level import APIVersion
 from opentrons.types import Mount
 
 TRASH_BIN_FROM = APIVersion(2, 16)
+LEGACY_HARDWARE_BEFORE = APIVersion(2, 14)
 _FIXED_TRASH = "opentrons_1_trash_1100ml_fixed"
 _MODULE_ALIASES = {
     "magdeck": "magneticModuleV1", "magnetic module": "magneticModuleV1",
@@ -43,6 +44,7 @@ class ProtocolContext:
         self.location_cache: Any = None
         self.max_speeds: Dict[str, float] = dict(_DEFAULT_MAX_SPEEDS)
         self._rail_lights = False
+        engine.warn_out_of_bounds = api_version < LEGACY_HARDWARE_BEFORE
         trash_state = engine.execute(
             "loadLabware",
             {"loadName": _FIXED_TRASH, "location": {"slotName": "12"}, "apiMinor": api_version.minor},
