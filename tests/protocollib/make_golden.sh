@@ -7,9 +7,13 @@
 #   OT_REF_VENV=/some/dir tests/protocollib/make_golden.sh
 #
 # protocols/NAME.py|NAME.json -> golden/NAME.log   : the simulator's stdout (the run log), verbatim
-# protocols/err_NAME.py       -> golden/err_NAME.error : the last non-empty line of its stderr
+# protocols/err_NAME.py       -> golden/err_NAME.error : the error message it ends with on stderr
 # Nothing is stripped from run logs: the real simulator prints nothing volatile on stdout.
-# Its stderr notes about missing calibration files are not part of the run log and are dropped.
+# From stderr only the final error message is kept: it starts at the last line that opens
+# with an exception name ("SomeError: ..." or "SomeError [line N]: ...") and runs to the end
+# (some messages span several lines), less trailing blank lines. Dropped as volatile or
+# beside the point: the traceback frames (they hold the venv's paths) and the notes about
+# missing calibration files.
 # Protocols loading labware whose load name starts with "ourlab_" get "-L labware/".
 set -euo pipefail
 
@@ -40,6 +44,16 @@ simulate() {
         "${labware_args[@]}" "$protocol" >"$out" 2>"$err"
 }
 
+final_error_message() {
+    awk '
+        /^[A-Za-z_][A-Za-z0-9_.]*(: | \[line [0-9]+\]: |:$)/ { n = 0 }
+        { lines[++n] = $0 }
+        END {
+            while (n > 0 && lines[n] ~ /^[[:space:]]*$/) n--
+            for (i = 1; i <= n; i++) print lines[i]
+        }'
+}
+
 regenerate_one() {
     local protocol="$1" name stem out err
     name="$(basename "$protocol")"
@@ -58,7 +72,7 @@ regenerate_one() {
             tail -n 5 "$err" >&2
             failures=$((failures + 1))
         fi
-        grep -v '^[[:space:]]*$' "$err" | tail -n 1 >"$here/golden/$stem.error"
+        final_error_message <"$err" >"$here/golden/$stem.error"
         rm -f "$here/golden/$stem.log"
     fi
     rm -f "$out" "$err"
