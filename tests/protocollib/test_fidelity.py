@@ -13,6 +13,9 @@ HERE = Path(__file__).resolve().parent
 PROTOCOLS = HERE / "protocols"
 GOLDEN = HERE / "golden"
 LABWARE = HERE / "labware"
+# The reference 9.0.0 refuses schema-6 JSON protocols in opentrons_simulate; running them is
+# part of our brief, so for these we require a run log instead of the reference's refusal.
+RUNS_WHERE_REFERENCE_REFUSES = {"err_json_v6.json"}
 
 
 def _cases(suffix: str) -> list:
@@ -36,6 +39,9 @@ def test_run_log_matches_golden_line_for_line(protocol: Path) -> None:
 
 @pytest.mark.parametrize("protocol", _cases(".error"))
 def test_failing_protocol_fails_at_the_same_line(protocol: Path) -> None:
+    if protocol.name in RUNS_WHERE_REFERENCE_REFUSES:
+        assert "Picking up tip from" in _simulate(protocol)
+        return
     golden = (GOLDEN / f"{protocol.stem}.error").read_text(encoding="utf-8").strip()
     with pytest.raises(Exception) as caught:
         _simulate(protocol)

@@ -57,7 +57,12 @@ class Engine:
                 return handlers_setup.module_action(self, command_type, params)
             return handler(self, params)  # type: ignore[misc]
         finally:
-            self._flush_warnings()
+            if text is not None:
+                self._flush_warnings()
+
+    def warn(self, line: str) -> None:
+        """Queue a warning; it is logged under the next step that appears in the run log."""
+        self.pending_warnings.append(line)
 
     def _flush_warnings(self) -> None:
         if not self.pending_warnings:
@@ -144,7 +149,7 @@ class Engine:
         mount_z = round(pipette.mount_z(point.z), 2)
         if mount_z < 0:
             axis = "Z_L" if pipette.mount == "left" else "Z_R"
-            self.pending_warnings.append(
+            self.warn(
                 f"WARNING (util): Out of bounds move: {axis}=({mount_z} motor controller, "
                 f"{mount_z} deck) too low for limit 0"
             )

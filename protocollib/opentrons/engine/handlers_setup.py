@@ -62,6 +62,16 @@ def load_labware(engine: "Engine", params: Params) -> LabwareState:
     return state
 
 
+def unload_labware(engine: "Engine", params: Params) -> None:
+    """Take a labware off the deck, freeing its slot."""
+    state = engine.labware.pop(params["labwareId"], None)
+    if state is None:
+        raise CommandError(f"No labware loaded with id {params['labwareId']!r}")
+    slot = state.location.get("slotName")
+    if slot is not None:
+        engine.slot_occupants.pop(slot, None)
+
+
 def load_pipette(engine: "Engine", params: Params) -> PipetteState:
     """Attach a pipette to a mount; the mount must be free unless ``replace`` is set."""
     mount = Mount.parse(params["mount"]).value
@@ -134,6 +144,7 @@ def module_action(engine: "Engine", action: str, params: Params) -> None:
 
 HANDLERS = {
     "loadLabware": load_labware,
+    "unloadLabware": unload_labware,
     "loadPipette": load_pipette,
     "loadModule": load_module,
     "home": home,

@@ -69,13 +69,18 @@ class ModuleContext:
         """Load a labware onto this module."""
         params = {"loadName": name, "namespace": namespace, "version": version, "displayName": label}
         self.labware = self._ctx.load_labware_on_module(self, params)
+        self._check_labware(self.labware)
         return self.labware
 
     def load_labware_from_definition(self, definition: Dict[str, Any], label: Optional[str] = None) -> "Labware":
         """Load a custom labware definition onto this module."""
         self._ctx.engine.definitions.add_custom_labware(definition)
         self.labware = self._ctx.load_labware_on_module(self, {"definition": definition, "displayName": label})
+        self._check_labware(self.labware)
         return self.labware
+
+    def _check_labware(self, labware: "Labware") -> None:
+        """Hook for modules that warn about unsuitable labware."""
 
     def _act(self, action: str, text: str, **params: Any) -> None:
         self._ctx.engine.execute(action, dict(params, moduleId=self.module_id), text)
@@ -124,6 +129,14 @@ class MagneticModuleContext(ModuleContext):
             )
         chosen = next((v for v in (height_from_base, height, offset) if v is not None), None)
         self._act("magneticModule/engage", "Engaging Magnetic Module", height=chosen)
+
+    def _check_labware(self, labware: "Labware") -> None:
+        if self._ctx.api_version < _HEIGHT_REMOVED_IN and "magneticModuleEngageHeight" not in labware.parameters:
+            self._ctx.engine.warn(
+                f"WARNING (legacy_module_core): The labware definition for {labware.name} does not "
+                "define a default engagement height for use with the Magnetic Module; you must "
+                "specify a height explicitly when calling engage()."
+            )
 
     def disengage(self) -> None:
         """Lower the magnets."""

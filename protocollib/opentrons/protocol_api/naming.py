@@ -22,6 +22,8 @@ def describe(location: Any) -> str:
     if isinstance(location, Location):
         if location.labware is None:
             return str(location.point)
+        if isinstance(location.labware, str):
+            return location.labware
         return repr(location.labware)
     return repr(location)
 

@@ -182,6 +182,12 @@ class ProtocolContext:
         self._engine.execute("setRailLights", {"on": bool(on)})
         self._rail_lights = bool(on)
 
+    def remove_fixed_trash(self) -> None:
+        """Free slot 12 for labware that replaces the fixed trash (JSON protocols do this)."""
+        trash = self._labware.pop("12", None)
+        if trash is not None:
+            self._engine.execute("unloadLabware", {"labwareId": trash.engine_id})
+
     @property
     def rail_lights_on(self) -> bool:
         """Whether the rail lights are on."""
