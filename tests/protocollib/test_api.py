@@ -1,0 +1,111 @@
+"""The Protocol API objects: labware indexing and geometry, pipette settings, contexts for notebooks."""
+from __future__ import annotations
+
+import pytest
+
+from opentrons import execute, simulate
+from opentrons.engine.sim_backend import SimulationBackend
+from opentrons.errors import DeckConflictError, LabwareNotFoundError, OutOfTipsError, PipetteNotFoundError, UnsupportedError
+from opentrons.types import Location, Mount, Point
+
+
+def test_labware_indexing_by_name_index_row_and_column() -> None:
+    protocol = simulate.get_protocol_api("2.13")
+    plate = protocol.load_labware("corning_96_wellplate_360ul_flat", 2)
+    assert plate.wells()[1] is plate["B1"] and plate.well(8) is plate["A2"]
+    assert plate.wells("A1", 95)[1] is plate["H12"]
+    assert [w.well_name for w in plate.rows()[0][:3]] == ["A1", "A2", "A3"]
+    assert [w.well_name for w in plate.columns()[1][:2]] == ["A2", "B2"]
+    assert plate.rows_by_name()["C"][0] is plate["C1"]
+    assert plate.columns_by_name()["12"][7] is plate["H12"]
+    assert plate.wells_by_name()["D4"] is plate["D4"]
+    with pytest.raises(KeyError, match="no well 'Z9'"):
+        plate["Z9"]
+
+
+def test_top_bottom_center_and_offset() -> None:
+    protocol = simulate.get_protocol_api("2.13")
+    plate = protocol.load_labware("corning_96_wellplate_360ul_flat", 1)
+    well = plate["A1"]
+    assert well.top().point.z - well.bottom().point.z == pytest.approx(well.depth)
+    assert well.center().point.z == pytest.approx(well.bottom().point.z + well.depth / 2)
+    assert isinstance(well.top(2), Location) and well.top(2).labware is well
+    before = well.top().point
+    plate.set_offset(1, -2, 0.5)
+    assert well.top().point == Point(before.x + 1, before.y - 2, before.z + 0.5)
+
+
+def test_flow_rates_follow_the_requested_api_level() -> None:
+    old = simulate.get_protocol_api("2.5").load_instrument("p300_single_gen2", "left")
+    new = simulate.get_protocol_api("2.6").load_instrument("p300_single_gen2", Mount.LEFT)
+    assert old.flow_rate.aspirate == 46.43 and new.flow_rate.aspirate == 92.86
+    with pytest.raises(ValueError, match="positive"):
+        new.flow_rate.aspirate = -1
+
+
+def test_pipette_properties() -> None:
+    protocol = simulate.get_protocol_api("2.13")
+    tips = protocol.load_labware("opentrons_96_tiprack_20ul", 1)
+    p20 = protocol.load_instrument("p20_single_gen2", "right", tip_racks=[tips])
+    assert (p20.min_volume, p20.max_volume, p20.channels, p20.mount) == (1.0, 20.0, 1, "right")
+    assert p20.well_bottom_clearance.aspirate == 1.0 and not p20.has_tip
+    p20.starting_tip = tips["C3"]
+    p20.pick_up_tip()
+    assert p20.has_tip and not tips["C3"].has_tip
+    assert protocol.loaded_instruments["right"] is p20 and protocol.loaded_labwares[1] is tips
+
+
+def test_out_of_tips_is_clear() -> None:
+    protocol = simulate.get_protocol_api("2.13")
+    tips = protocol.load_labware("opentrons_96_tiprack_20ul", 1)
+    multi = protocol.load_instrument("p20_multi_gen2", "left", tip_racks=[tips])
+    for _ in range(12):
+        multi.pick_up_tip()
+        multi.drop_tip()
+    with pytest.raises(OutOfTipsError, match="reset_tipracks"):
+        multi.pick_up_tip()
+    multi.reset_tipracks()
+    multi.pick_up_tip()
+
+
+def test_loading_errors_name_what_was_expected() -> None:
+    protocol = simulate.get_protocol_api("2.13")
+    with pytest.raises(LabwareNotFoundError, match="Labware Library"):
+        protocol.load_labware("not_a_plate", 1)
+    with pytest.raises(PipetteNotFoundError, match="p300_single_gen2"):
+        protocol.load_instrument("p301_single", "left")
+    with pytest.raises(DeckConflictError, match="slot number 1 to 12"):
+        protocol.load_labware("corning_96_wellplate_360ul_flat", 13)
+    with pytest.raises(DeckConflictError, match="Slot 12 is already occupied"):
+        protocol.load_labware("corning_96_wellplate_360ul_flat", 12)
+    with pytest.raises(ValueError, match="'left' or 'right'"):
+        protocol.load_instrument("p20_single_gen2", "middle")
+
+
+def test_fixed_trash_becomes_a_trash_bin_at_2_16() -> None:
+    assert repr(simulate.get_protocol_api("2.13").fixed_trash) == "Opentrons Fixed Trash on 12"
+    assert repr(simulate.get_protocol_api("2.15").fixed_trash) == "Opentrons Fixed Trash"
+    assert repr(simulate.get_protocol_api("2.16").fixed_trash) == "Trash Bin on slot 12"
+
+
+def test_execute_context_takes_a_backend_factory() -> None:
+    backend = SimulationBackend()
+    protocol = execute.get_protocol_api("2.13", backend_factory=lambda: backend)
+    tips = protocol.load_labware("opentrons_96_tiprack_300ul", 1)
+    pipette = protocol.load_instrument("p300_single_gen2", "left", tip_racks=[tips])
+    pipette.pick_up_tip()
+    assert not protocol.is_simulating()
+    assert backend.position("left") == tips["A1"].top().point
+    with pytest.raises(UnsupportedError, match="bus backend"):
+        execute.get_protocol_api("2.13")
+
+
+def test_modules_load_labware_and_record_status() -> None:
+    protocol = simulate.get_protocol_api("2.13")
+    temp = protocol.load_module("temperature module gen2", 3)
+    plate = temp.load_labware("opentrons_96_aluminumblock_generic_pcr_strip_200ul")
+    temp.set_temperature(4)
+    assert "temperatureModule/setTargetTemperature" in temp.status
+    assert plate["A1"].bottom().point.z > temp.labware_origin.z
+    with pytest.raises(Exception, match="not a valid module load name"):
+        protocol.load_module("warp drive", 4)
