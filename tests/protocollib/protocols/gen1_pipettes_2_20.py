@@ -1,4 +1,4 @@
-"""GEN1 pipettes (p10, p50, p300 singles and the p1000 single) on the engine core at apiLevel 2.20."""
+"""GEN1 p10 and p300 single-channel pipettes on the engine core at apiLevel 2.20."""
 
 metadata = {"apiLevel": "2.20"}
 
