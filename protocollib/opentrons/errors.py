@@ -22,7 +22,7 @@ class PipetteNotFoundError(ProtocolError):
     """No pipette matches the requested instrument name."""
 
 
-class ModuleNotFoundError_(ProtocolError):
+class ModuleLoadError(ProtocolError):
     """No module matches the requested module name."""
 
 

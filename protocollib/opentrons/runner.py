@@ -11,7 +11,7 @@ from opentrons.engine.backend import MotionBackend
 from opentrons.engine.engine import Engine
 from opentrons.errors import ProtocolError
 from opentrons.protocols.api_level import APIVersion
-from opentrons.protocols.parse import JsonProtocol, Protocol, PythonProtocol
+from opentrons.protocols.parse import Protocol, PythonProtocol
 
 BackendFactory = Callable[[], MotionBackend]
 

@@ -10,7 +10,7 @@ from opentrons.protocol_api.labware import Labware, Well, first_available_tip
 from opentrons.protocol_api.settings import Clearances, FlowRates, PlungerSpeeds
 from opentrons.protocol_api.trash import TrashBin
 from opentrons.protocols.api_level import APIVersion
-from opentrons.types import Location, Point
+from opentrons.types import Location
 
 if TYPE_CHECKING:
     from opentrons.protocol_api.protocol_context import ProtocolContext
@@ -78,8 +78,8 @@ class InstrumentContext:
     def current_volume(self) -> float:
         """The volume in the tip now, in µL."""
         volume = self._state.current_volume
-        if self.api_version >= ENGINE_CORE_FROM and volume == 0:
-            return 0  # the reference reports an empty tip as the integer 0 from 2.14
+        if volume == 0 and (not self.has_tip or self.api_version >= ENGINE_CORE_FROM):
+            return 0  # the reference reports these empty states as the integer 0
         return volume
 
     @property
@@ -310,7 +310,6 @@ class InstrumentContext:
         """Home this pipette's axes."""
         self._engine.execute("home", {"mount": self.mount},
                              f"Homing pipette plunger on mount {self.mount}")
-        self._ctx.location_cache = None
         return self
 
     def home_plunger(self) -> "InstrumentContext":

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from opentrons.engine.engine import Engine
-from opentrons.errors import ModuleNotFoundError_
+from opentrons.errors import ModuleLoadError
 from opentrons.protocol_api import naming
 from opentrons.protocol_api.instrument_context import InstrumentContext
 from opentrons.protocol_api.labware import Labware
@@ -124,7 +124,7 @@ class ProtocolContext:
         model = self._module_model(module_name)
         if location is None:
             if not model.startswith("thermocycler"):
-                raise ModuleNotFoundError_(f"A location is required to load {module_name}")
+                raise ModuleLoadError(f"A location is required to load {module_name}")
             location = 7
         state = self._engine.execute("loadModule", {"model": model, "location": {"slotName": location}})
         module = module_context_class(model)(self, state)
@@ -139,7 +139,7 @@ class ProtocolContext:
         if model is None and module_name in _MODULE_MODELS:
             model = module_name
         if model is None:
-            raise ModuleNotFoundError_(
+            raise ModuleLoadError(
                 f"{module_name} is not a valid module load name. Valid names (ignoring case): "
                 + ", ".join(f'"{n}"' for n in _MODULE_ALIASES)
                 + "; or the exact models: " + ", ".join(f'"{m}"' for m in _MODULE_MODELS)
