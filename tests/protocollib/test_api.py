@@ -109,3 +109,32 @@ def test_modules_load_labware_and_record_status() -> None:
     assert plate["A1"].bottom().point.z > temp.labware_origin.z
     with pytest.raises(Exception, match="not a valid module load name"):
         protocol.load_module("warp drive", 4)
+
+
+def _module_setup(level: str, module_name: str, plate_name: str) -> tuple:
+    protocol = simulate.get_protocol_api(level)
+    tips = protocol.load_labware("opentrons_96_tiprack_20ul", 5)
+    module = protocol.load_module(module_name, 1 if "heater" in module_name else None)
+    plate = module.load_labware(plate_name)
+    pipette = protocol.load_instrument("p20_single_gen2", "left", tip_racks=[tips])
+    pipette.pick_up_tip()
+    return module, plate, pipette
+
+
+def test_heater_shaker_latch_must_be_closed_before_pipetting() -> None:
+    shaker, plate, pipette = _module_setup("2.13", "heaterShakerModuleV1", "opentrons_96_flat_bottom_adapter_nest_wellplate_200ul_flat")
+    with pytest.raises(Exception, match="close_labware_latch"):
+        pipette.aspirate(5, plate["A1"])
+    assert pipette.current_volume == 0
+    shaker.close_labware_latch()
+    pipette.aspirate(5, plate["A1"])
+
+
+def test_thermocycler_lid_must_be_open_from_2_14() -> None:
+    cycler, plate, pipette = _module_setup("2.14", "thermocycler", "nest_96_wellplate_100ul_pcr_full_skirt")
+    with pytest.raises(Exception, match="open_lid"):
+        pipette.aspirate(5, plate["A1"])
+    cycler.open_lid()
+    pipette.aspirate(5, plate["A1"])
+    _, legacy_plate, legacy_pipette = _module_setup("2.13", "thermocycler", "nest_96_wellplate_100ul_pcr_full_skirt")
+    legacy_pipette.aspirate(5, legacy_plate["A1"])

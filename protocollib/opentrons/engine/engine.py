@@ -34,6 +34,7 @@ class Engine:
         self.positions: Dict[str, Point] = {}
         self.places: Dict[str, Optional[Place]] = {}
         self.warn_out_of_bounds = False
+        self.require_open_lid = True
         self.pending_warnings: List[str] = []
         self._depth = 0
         self._ids = 0
@@ -123,6 +124,8 @@ class Engine:
         direct: bool = False, minimum_z: Optional[float] = None, place: Optional[Place] = None,
     ) -> None:
         """Move a pipette to ``point``: straight within a well, else arcing above labware."""
+        if place is not None:
+            self._check_module_access(place[0])
         start = self.positions.get(pipette.mount)
         previous = self.places.get(pipette.mount)
         same_well = place is not None and place == previous and not (minimum_z or 0) > 0
@@ -134,6 +137,22 @@ class Engine:
             self.backend.move_to(pipette.mount, waypoint, speed)
         self.positions[pipette.mount] = point
         self.places[pipette.mount] = place
+
+    def _check_module_access(self, labware_id: str) -> None:
+        module_id = self.labware[labware_id].location.get("moduleId")
+        module = self.modules.get(module_id) if module_id else None
+        if module is None:
+            return
+        kind = module.definition["moduleType"]
+        if kind == "heaterShakerModuleType" and module.status.get("latch") != "closed":
+            raise CommandError(
+                "Cannot move pipette to Heater-Shaker while labware latch is open; "
+                "call close_labware_latch() first"
+            )
+        if kind == "thermocyclerModuleType" and self.require_open_lid and module.status.get("lid") != "open":
+            raise CommandError(
+                "Thermocycler must be open when moving to labware inside it; call open_lid() first"
+            )
 
     def _travel_height(self, previous: Optional[Place], place: Optional[Place]) -> float:
         if previous is not None and place is not None and previous[0] == place[0]:

@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from opentrons.engine.engine import Engine
 
 Params = Dict[str, Any]
+_DOOR_STATES = {
+    "thermocycler/openLid": ("lid", "open"),
+    "thermocycler/closeLid": ("lid", "closed"),
+    "heaterShaker/openLabwareLatch": ("latch", "open"),
+    "heaterShaker/closeLabwareLatch": ("latch", "closed"),
+}
 MODULE_ACTION_PREFIXES = ("temperatureModule/", "magneticModule/", "thermocycler/", "heaterShaker/")
 
 
@@ -140,6 +146,9 @@ def module_action(engine: "Engine", action: str, params: Params) -> None:
         raise CommandError(f"No module loaded with id {params['moduleId']!r}")
     engine.backend.module_command(module.module_id, action, params)
     module.status[action] = {k: v for k, v in params.items() if k != "moduleId"}
+    if action in _DOOR_STATES:
+        key, value = _DOOR_STATES[action]
+        module.status[key] = value
 
 
 HANDLERS = {

@@ -5,7 +5,7 @@ from math import trunc
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type
 
 from opentrons.engine.state import ModuleState
-from opentrons.errors import CommandError
+from opentrons.errors import CommandError, UnsupportedError
 from opentrons.protocol_api import naming
 from opentrons.protocols.api_level import APIVersion
 from opentrons.types import Point
@@ -67,6 +67,11 @@ class ModuleContext:
     def load_labware(self, name: str, label: Optional[str] = None, namespace: Optional[str] = None,
                      version: Optional[int] = None, adapter: Optional[str] = None) -> "Labware":
         """Load a labware onto this module."""
+        if adapter is not None:
+            raise UnsupportedError(
+                "adapter is not supported by this simulator yet; load the adapter-and-plate "
+                "combination definition (e.g. an aluminium block with its plate) instead"
+            )
         params = {"loadName": name, "namespace": namespace, "version": version, "displayName": label}
         self.labware = self._ctx.load_labware_on_module(self, params)
         self._check_labware(self.labware)

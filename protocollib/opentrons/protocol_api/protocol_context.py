@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from opentrons.engine.engine import Engine
-from opentrons.errors import ModuleLoadError
+from opentrons.errors import ModuleLoadError, UnsupportedError
 from opentrons.protocol_api import naming
 from opentrons.protocol_api.instrument_context import InstrumentContext
 from opentrons.protocol_api.labware import Labware
@@ -30,6 +30,15 @@ _MODULE_MODELS = (
 _DEFAULT_MAX_SPEEDS: Dict[str, float] = {}
 
 
+def _refuse_unsupported(**options: Any) -> None:
+    given = sorted(name for name, value in options.items() if value is not None)
+    if given:
+        raise UnsupportedError(
+            f"{', '.join(given)} is not supported by this simulator yet; "
+            "load the labware directly on the slot or module instead"
+        )
+
+
 class ProtocolContext:
     """The protocol's handle on the robot: deck, instruments, modules and run control."""
 
@@ -45,6 +54,7 @@ class ProtocolContext:
         self.max_speeds: Dict[str, float] = dict(_DEFAULT_MAX_SPEEDS)
         self._rail_lights = False
         engine.warn_out_of_bounds = api_version < LEGACY_HARDWARE_BEFORE
+        engine.require_open_lid = api_version >= LEGACY_HARDWARE_BEFORE
         trash_state = engine.execute(
             "loadLabware",
             {"loadName": _FIXED_TRASH, "location": {"slotName": "12"}, "apiMinor": api_version.minor},
@@ -75,6 +85,7 @@ class ProtocolContext:
         adapter: Optional[str] = None, lid: Optional[str] = None,
     ) -> Labware:
         """Load a labware definition by name onto a deck slot."""
+        _refuse_unsupported(adapter=adapter, lid=lid)
         params = {
             "loadName": load_name, "namespace": namespace, "version": version,
             "location": {"slotName": location}, "displayName": label,
@@ -121,6 +132,7 @@ class ProtocolContext:
         configuration: Optional[str] = None,
     ) -> ModuleContext:
         """Load a module (temperature, magnetic, thermocycler, heater-shaker) onto a slot."""
+        _refuse_unsupported(configuration=configuration)
         model = self._module_model(module_name)
         if location is None:
             if not model.startswith("thermocycler"):
