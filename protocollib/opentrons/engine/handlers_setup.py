@@ -42,9 +42,8 @@ def claim_slot(engine: "Engine", slot: Any, occupant: str) -> str:
 
 def load_labware(engine: "Engine", params: Params) -> LabwareState:
     """Place a labware on a slot or module; its definition comes from params or the store."""
-    definition = params.get("definition") or engine.definitions.labware(
-        params["loadName"], params.get("namespace"), params.get("version"),
-        params.get("apiMinor", 0),
+    definition = engine.definitions.labware(
+        params["loadName"], params.get("namespace"), params.get("version"), engine.labware_api_minor,
     )
     labware_id = params.get("labwareId") or engine.new_id("labware")
     location = params["location"]

@@ -79,8 +79,8 @@ class ModuleContext:
 
     def load_labware_from_definition(self, definition: Dict[str, Any], label: Optional[str] = None) -> "Labware":
         """Load a custom labware definition onto this module."""
-        self._ctx.engine.definitions.add_custom_labware(definition)
-        self.labware = self._ctx.load_labware_on_module(self, {"definition": definition, "displayName": label})
+        params = dict(self._ctx.register_definition(definition), displayName=label)
+        self.labware = self._ctx.load_labware_on_module(self, params)
         self._check_labware(self.labware)
         return self.labware
 

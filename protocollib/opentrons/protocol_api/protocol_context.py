@@ -53,11 +53,12 @@ class ProtocolContext:
         self.location_cache: Any = None
         self.max_speeds: Dict[str, float] = dict(_DEFAULT_MAX_SPEEDS)
         self._rail_lights = False
+        engine.labware_api_minor = api_version.minor
         engine.warn_out_of_bounds = api_version < LEGACY_HARDWARE_BEFORE
         engine.require_open_lid = api_version >= LEGACY_HARDWARE_BEFORE
         trash_state = engine.execute(
             "loadLabware",
-            {"loadName": _FIXED_TRASH, "location": {"slotName": "12"}, "apiMinor": api_version.minor},
+            {"loadName": _FIXED_TRASH, "location": {"slotName": "12"}},
         )
         trash_labware = Labware(self, trash_state, naming.slot_text("12", api_version), "12")
         self._labware["12"] = trash_labware
@@ -89,7 +90,6 @@ class ProtocolContext:
         params = {
             "loadName": load_name, "namespace": namespace, "version": version,
             "location": {"slotName": location}, "displayName": label,
-            "apiMinor": self._api_version.minor,
         }
         return self._place_labware(params, None)
 
@@ -97,8 +97,7 @@ class ProtocolContext:
         self, labware_def: Dict[str, Any], location: Union[int, str], label: Optional[str] = None
     ) -> Labware:
         """Load a labware from a definition dict (custom labware) onto a slot."""
-        self._engine.definitions.add_custom_labware(labware_def)
-        params = {"definition": labware_def, "location": {"slotName": location}, "displayName": label}
+        params = dict(self.register_definition(labware_def), location={"slotName": location}, displayName=label)
         return self._place_labware(params, None)
 
     def _place_labware(self, params: Dict[str, Any], module: Optional[ModuleContext]) -> Labware:
@@ -158,9 +157,14 @@ class ProtocolContext:
             )
         return model
 
+    def register_definition(self, labware_def: Dict[str, Any]) -> Dict[str, Any]:
+        """Add a custom definition to the store; return the loadLabware params that name it."""
+        namespace, load_name, version = self._engine.definitions.add_custom_labware(labware_def)
+        return {"loadName": load_name, "namespace": namespace, "version": version}
+
     def load_labware_on_module(self, module: ModuleContext, params: Dict[str, Any]) -> Labware:
         """Used by module contexts to place their labware."""
-        params = dict(params, location={"moduleId": module.module_id}, apiMinor=self._api_version.minor)
+        params = dict(params, location={"moduleId": module.module_id})
         return self._place_labware(params, module)
 
     def home(self) -> None:
