@@ -77,6 +77,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from opentrons.engine.sim_backend import SimulationBackend
     from opentrons.runner import make_context, print_error, run_protocol
 
+    from opentrons.cli_logging import configure
+
+    log = configure(args.log_level, "opentrons_simulate")
     text, name = _read(args.protocol, None)
     args.protocol.close()
     try:
@@ -86,7 +89,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         runlog = run_protocol(protocol, context)
     except ProtocolError as exc:
         print_error(str(exc))
+        log.debug("simulation.failed", protocol=name, error=str(exc))
         return 1
+    log.info("simulation.finished", protocol=name, api_level=str(protocol.api_level),
+             commands=len(context.engine.commands), simulated_s=round(context.engine.elapsed_seconds(), 3))
+    for command in context.engine.commands:
+        log.debug("command", **command)
     if args.json:
         print(json.dumps(context.engine.commands, default=str, indent=1))
     else:

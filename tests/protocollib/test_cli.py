@@ -70,3 +70,10 @@ def test_execute_says_the_bus_backend_is_not_available_yet() -> None:
     done = _run("opentrons_execute", str(HERE / "protocols" / "copy96.py"))
     assert done.returncode == 1
     assert "bus backend" in done.stderr
+
+
+def test_info_logging_is_one_json_line_on_stderr() -> None:
+    done = _run("opentrons_simulate", "-l", "info", str(HERE / "protocols" / "copy96.py"))
+    event = json.loads(done.stderr.strip().splitlines()[-1])
+    assert event["event"] == "simulation.finished" and event["commands"] > 96
+    assert event["simulated_s"] > 0
