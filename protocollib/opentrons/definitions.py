@@ -21,6 +21,11 @@ def shared_data_root() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "data"
 
 
+def _model_version(model: str) -> Tuple[int, ...]:
+    """(1, 5) for 'p300_single_v1.5'; the newest model is the one a new pipette reports."""
+    return tuple(int(part) for part in model.rsplit("_v", 1)[1].split("."))
+
+
 class DefinitionStore:
     """Loads definitions on first use and keeps them for the life of this object."""
 
@@ -130,10 +135,11 @@ class DefinitionStore:
                 + ", ".join(sorted(n for n in names if "flex" not in n and "96" not in n))
             )
         models = self._json("pipette", "definitions", "1", "pipetteModelSpecs.json")["config"]
-        candidates = sorted(m for m, c in models.items() if c.get("name") == name)
+        candidates = [m for m, c in models.items() if c.get("name") == name]
         if not candidates:
             raise PipetteNotFoundError(f"No OT-2 pipette model is defined for \"{name}\"")
-        return names[name], dict(models[candidates[0]], model=candidates[0])
+        newest = max(candidates, key=_model_version)
+        return names[name], dict(models[newest], model=newest)
 
     def deck(self, name: str = "ot2_standard") -> Definition:
         """The deck definition (schema 3) of the OT-2."""

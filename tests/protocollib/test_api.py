@@ -47,7 +47,7 @@ def test_pipette_properties() -> None:
     protocol = simulate.get_protocol_api("2.13")
     tips = protocol.load_labware("opentrons_96_tiprack_20ul", 1)
     p20 = protocol.load_instrument("p20_single_gen2", "right", tip_racks=[tips])
-    assert (p20.min_volume, p20.max_volume, p20.channels, p20.mount) == (1.0, 20.0, 1, "right")
+    assert (p20.min_volume, p20.max_volume, p20.channels, p20.mount) == (1.0, 20, 1, "right")
     assert p20.well_bottom_clearance.aspirate == 1.0 and not p20.has_tip
     p20.starting_tip = tips["C3"]
     p20.pick_up_tip()

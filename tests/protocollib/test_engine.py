@@ -75,7 +75,7 @@ def test_failed_pick_up_leaves_no_tip_and_the_rack_full() -> None:
 def test_volume_over_the_tip_maximum_is_refused_before_motion() -> None:
     ctx, _, plate, pipette = _setup(SimulationBackend())
     pipette.pick_up_tip()
-    with pytest.raises(VolumeError, match="at most 300.0 uL"):
+    with pytest.raises(VolumeError, match="at most 300 uL"):
         pipette.aspirate(301, plate["A1"])
     assert pipette.current_volume == 0
 

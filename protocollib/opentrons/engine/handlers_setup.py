@@ -91,7 +91,7 @@ def load_pipette(engine: "Engine", params: Params) -> PipetteState:
     pipette_id = params.get("pipetteId") or engine.new_id("pipette")
     state = PipetteState(
         pipette_id, params["pipetteName"], mount, int(spec["channels"]),
-        float(spec["minVolume"]), float(spec["maxVolume"]), model,
+        float(spec["minVolume"]), spec["maxVolume"], model,
     )
     engine.pipettes[pipette_id] = state
     return state

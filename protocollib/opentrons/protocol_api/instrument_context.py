@@ -334,4 +334,4 @@ class InstrumentContext:
         return self
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}: {self.name} in {self.mount.upper()}"
+        return f"<{type(self).__name__}: {self.model} in {self.mount.upper()}>"
