@@ -138,3 +138,13 @@ def test_thermocycler_lid_must_be_open_from_2_14() -> None:
     pipette.aspirate(5, plate["A1"])
     _, legacy_plate, legacy_pipette = _module_setup("2.13", "thermocycler", "nest_96_wellplate_100ul_pcr_full_skirt")
     legacy_pipette.aspirate(5, legacy_plate["A1"])
+
+
+def test_features_newer_than_the_api_level_are_refused() -> None:
+    protocol = simulate.get_protocol_api("2.0")
+    pipette = protocol.load_instrument("p300_single_gen2", "left")
+    with pytest.raises(Exception, match="has_tip is not available until API version 2.7"):
+        pipette.has_tip
+    with pytest.raises(Exception, match="set_rail_lights is not available until API version 2.5"):
+        protocol.set_rail_lights(True)
+    assert simulate.get_protocol_api("2.7").load_instrument("p20_single_gen2", "left").has_tip is False

@@ -9,7 +9,7 @@ from opentrons.protocol_api import naming, transfers
 from opentrons.protocol_api.labware import Labware, Well, first_available_tip
 from opentrons.protocol_api.settings import Clearances, FlowRates, PlungerSpeeds
 from opentrons.protocol_api.trash import TrashBin
-from opentrons.protocols.api_level import APIVersion
+from opentrons.protocols.api_level import APIVersion, requires_version
 from opentrons.types import Location
 
 if TYPE_CHECKING:
@@ -78,11 +78,12 @@ class InstrumentContext:
     def current_volume(self) -> float:
         """The volume in the tip now, in µL."""
         volume = self._state.current_volume
-        if volume == 0 and (not self.has_tip or self.api_version >= ENGINE_CORE_FROM):
+        if volume == 0 and (not self._state.has_tip or self.api_version >= ENGINE_CORE_FROM):
             return 0  # the reference reports these empty states as the integer 0
         return volume
 
     @property
+    @requires_version(2, 7)
     def has_tip(self) -> bool:
         """Whether a tip is attached."""
         return self._state.has_tip
@@ -90,7 +91,7 @@ class InstrumentContext:
     @property
     def hw_pipette(self) -> Dict[str, Any]:
         """A summary of the pipette's state."""
-        return {"name": self.name, "model": self.model, "has_tip": self.has_tip,
+        return {"name": self.name, "model": self.model, "has_tip": self._state.has_tip,
                 "current_volume": self.current_volume, "channels": self.channels}
 
     # -- helpers ----------------------------------------------------------------------
@@ -121,7 +122,7 @@ class InstrumentContext:
         )
 
     def _require_tip(self, action: str) -> None:
-        if not self.has_tip:
+        if not self._state.has_tip:
             raise NoTipAttachedError(
                 f"Cannot {action} without a tip attached to the {self.name} on the "
                 f"{self.mount} mount; call pick_up_tip() first"

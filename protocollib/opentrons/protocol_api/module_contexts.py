@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type
 from opentrons.engine.state import ModuleState
 from opentrons.errors import CommandError, UnsupportedError
 from opentrons.protocol_api import naming
-from opentrons.protocols.api_level import APIVersion
+from opentrons.protocols.api_level import APIVersion, requires_version
 from opentrons.types import Point
 
 if TYPE_CHECKING:
@@ -28,6 +28,11 @@ class ModuleContext:
         self._ctx = ctx
         self._state = state
         self.labware: Optional["Labware"] = None
+
+    @property
+    def api_version(self) -> APIVersion:
+        """The apiLevel of the protocol that loaded this module."""
+        return self._ctx.api_version
 
     @property
     def module_id(self) -> str:
@@ -106,10 +111,12 @@ class TemperatureModuleContext(ModuleContext):
         self._act("temperatureModule/setTargetTemperature",
                   self._text("Setting Temperature Module temperature to", celsius), celsius=celsius)
 
+    @requires_version(2, 3)
     def start_set_temperature(self, celsius: float) -> None:
         """Set the target without waiting."""
         self.set_temperature(celsius)
 
+    @requires_version(2, 3)
     def await_temperature(self, celsius: float) -> None:
         """Wait until the module reaches ``celsius``."""
         self._act("temperatureModule/waitForTemperature",
@@ -211,41 +218,50 @@ class ThermocyclerContext(ModuleContext):
 class HeaterShakerContext(ModuleContext):
     """A heater-shaker module."""
 
+    @requires_version(2, 13)
     def set_target_temperature(self, celsius: float) -> None:
         """Start heating to ``celsius`` without waiting."""
         self._act("heaterShaker/setTargetTemperature",
                   f"Setting Target Temperature of Heater-Shaker to {trunc(celsius)} °C", celsius=celsius)
 
+    @requires_version(2, 13)
     def set_and_wait_for_temperature(self, celsius: float) -> None:
         """Heat to ``celsius`` and wait until it is reached."""
         self.set_target_temperature(celsius)
         self.wait_for_temperature()
 
+    @requires_version(2, 27)
     def set_shake_speed(self, rpm: int) -> None:
         """Start shaking at ``rpm`` without waiting."""
         self._act("heaterShaker/setShakeSpeed", f"Setting Heater-Shaker to Shake at {rpm} RPM", rpm=rpm)
 
+    @requires_version(2, 13)
     def wait_for_temperature(self) -> None:
         """Wait until the target temperature is reached."""
         self._act("heaterShaker/waitForTemperature", "Waiting for Heater-Shaker to reach target temperature")
 
+    @requires_version(2, 13)
     def set_and_wait_for_shake_speed(self, rpm: int) -> None:
         """Shake at ``rpm`` and wait until the speed is reached."""
         self._act("heaterShaker/setAndWaitForShakeSpeed",
                   f"Setting Heater-Shaker to Shake at {rpm} RPM and waiting until reached", rpm=rpm)
 
+    @requires_version(2, 13)
     def open_labware_latch(self) -> None:
         """Open the labware latch."""
         self._act("heaterShaker/openLabwareLatch", "Unlatching labware on Heater-Shaker")
 
+    @requires_version(2, 13)
     def close_labware_latch(self) -> None:
         """Close the labware latch."""
         self._act("heaterShaker/closeLabwareLatch", "Latching labware on Heater-Shaker")
 
+    @requires_version(2, 13)
     def deactivate_shaker(self) -> None:
         """Stop shaking."""
         self._act("heaterShaker/deactivateShaker", "Deactivating Shaker")
 
+    @requires_version(2, 13)
     def deactivate_heater(self) -> None:
         """Stop heating."""
         self._act("heaterShaker/deactivateHeater", "Deactivating Heater")

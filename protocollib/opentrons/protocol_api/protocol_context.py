@@ -10,7 +10,7 @@ from opentrons.protocol_api.instrument_context import InstrumentContext
 from opentrons.protocol_api.labware import Labware
 from opentrons.protocol_api.module_contexts import ModuleContext, module_context_class
 from opentrons.protocol_api.trash import TrashBin
-from opentrons.protocols.api_level import APIVersion
+from opentrons.protocols.api_level import APIVersion, requires_version
 from opentrons.types import Mount
 
 TRASH_BIN_FROM = APIVersion(2, 16)
@@ -193,6 +193,7 @@ class ProtocolContext:
         """Add a line to the run log."""
         self._engine.execute("comment", {"message": msg}, str(msg))
 
+    @requires_version(2, 5)
     def set_rail_lights(self, on: bool) -> None:
         """Switch the rail lights on or off."""
         self._engine.execute("setRailLights", {"on": bool(on)})
@@ -205,6 +206,7 @@ class ProtocolContext:
             self._engine.execute("unloadLabware", {"labwareId": trash.engine_id})
 
     @property
+    @requires_version(2, 5)
     def rail_lights_on(self) -> bool:
         """Whether the rail lights are on."""
         return self._rail_lights
@@ -242,6 +244,7 @@ class ProtocolContext:
         """Modules keyed by slot number."""
         return {int(m.slot): m for m in self._modules.values()}
 
+    @requires_version(2, 14)
     def define_liquid(
         self, name: str, description: Optional[str] = None, display_color: Optional[str] = None
     ) -> Any:

@@ -1,7 +1,8 @@
 """API levels ("2.N"): parsing, comparison and the range this library supports."""
 from __future__ import annotations
 
-from typing import NamedTuple
+import functools
+from typing import Any, Callable, NamedTuple, TypeVar
 
 from opentrons.errors import ApiLevelError
 
@@ -26,6 +27,7 @@ class APIVersion(NamedTuple):
         return f"{self.major}.{self.minor}"
 
 
+F = TypeVar("F", bound=Callable[..., Any])
 MIN_SUPPORTED = APIVersion(2, 0)
 MAX_SUPPORTED = APIVersion(2, 28)
 JSON_LEGACY_LEVEL = APIVersion(2, 8)
@@ -44,3 +46,28 @@ def check_supported(level: APIVersion) -> APIVersion:
             f"Please set apiLevel between {MIN_SUPPORTED} and {MAX_SUPPORTED}"
         )
     return level
+
+
+class APIVersionError(ApiLevelError):
+    """A protocol used a feature newer than the apiLevel it asked for."""
+
+
+def requires_version(major: int, minor: int) -> Callable[[F], F]:
+    """Mark an API method as available only from apiLevel major.minor on."""
+    needed = APIVersion(major, minor)
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def checked(self: Any, *args: Any, **kwargs: Any) -> Any:
+            current = self.api_version
+            if current < needed:
+                raise APIVersionError(
+                    f"{type(self).__name__}.{func.__name__} is not available until API version "
+                    f"{needed}. You are currently using API version {current}. "
+                    f"Increase your protocol's apiLevel to use it."
+                )
+            return func(self, *args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
