@@ -14,7 +14,8 @@
 # (some messages span several lines), less trailing blank lines. Dropped as volatile or
 # beside the point: the traceback frames (they hold the venv's paths) and the notes about
 # missing calibration files.
-# Protocols loading labware whose load name starts with "ourlab_" get "-L labware/".
+# Python protocols loading labware whose load name starts with "ourlab_" get "-L labware/"
+# (JSON protocols carry their labware definitions inside).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +36,7 @@ ensure_reference_venv() {
 simulate() {
     local protocol="$1" out="$2" err="$3"
     local labware_args=()
-    if grep -q '"ourlab_\|ourlab_' "$protocol"; then
+    if [[ "$protocol" == *.py ]] && grep -q 'ourlab_' "$protocol"; then
         labware_args=(-L "$here/labware")
     fi
     # The simulator reads and writes its robot config under OT_API_CONFIG_DIR (default

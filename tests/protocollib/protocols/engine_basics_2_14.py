@@ -15,6 +15,7 @@ def run(protocol):
     p300.dispense(100, plate["B1"].top())
     p300.blow_out()
     p300.mix(2, 150, tubes["B1"])
+    p300.aspirate(150, tubes["B1"])
     p300.air_gap(20)
     p300.dispense(170, tubes["C1"])
     p300.drop_tip()
