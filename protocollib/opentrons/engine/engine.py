@@ -35,6 +35,7 @@ class Engine:
         self.places: Dict[str, Optional[Place]] = {}
         self.warn_out_of_bounds = False
         self.require_open_lid = True
+        self.refuse_over_dispense = False
         self.labware_api_minor = 0
         self.pending_warnings: List[str] = []
         self._depth = 0

@@ -108,6 +108,10 @@ def dispense(engine: "Engine", params: Params) -> None:
     _require_tip(pipette, "dispense")
     if volume < 0:
         raise VolumeError(f"Cannot dispense a negative volume ({volume} uL)")
+    if engine.refuse_over_dispense and volume > pipette.current_volume + _VOLUME_TOLERANCE:
+        raise VolumeError(
+            f"Cannot dispense {volume} uL when only {pipette.current_volume} uL has been aspirated"
+        )
     _move_if_located(engine, pipette, params)
     new_volume = max(0.0, pipette.current_volume - volume)
     _plunge(pipette, engine, new_volume, float(params["flowRate"]), "dispense")

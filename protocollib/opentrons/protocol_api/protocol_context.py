@@ -15,6 +15,7 @@ from opentrons.types import Mount
 
 TRASH_BIN_FROM = APIVersion(2, 16)
 LEGACY_HARDWARE_BEFORE = APIVersion(2, 14)
+OVER_DISPENSE_REFUSED_FROM = APIVersion(2, 21)
 _FIXED_TRASH = "opentrons_1_trash_1100ml_fixed"
 _MODULE_ALIASES = {
     "magdeck": "magneticModuleV1", "magnetic module": "magneticModuleV1",
@@ -56,6 +57,7 @@ class ProtocolContext:
         engine.labware_api_minor = api_version.minor
         engine.warn_out_of_bounds = api_version < LEGACY_HARDWARE_BEFORE
         engine.require_open_lid = api_version >= LEGACY_HARDWARE_BEFORE
+        engine.refuse_over_dispense = api_version >= OVER_DISPENSE_REFUSED_FROM
         trash_state = engine.execute(
             "loadLabware",
             {"loadName": _FIXED_TRASH, "location": {"slotName": "12"}},
