@@ -46,7 +46,8 @@ def execute(protocol_path: str, backend_factory: Optional[BackendFactory] = None
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """The opentrons_execute command."""
-    parser = argparse.ArgumentParser(prog="opentrons_execute", description="Run an OT-2 protocol on the robot")
+    parser = argparse.ArgumentParser(
+        prog="opentrons_execute", description="Run an OT-2 protocol on the robot")
     parser.add_argument("protocol", metavar="PROTOCOL")
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[])
     args = parser.parse_args(argv)

@@ -64,7 +64,8 @@ class LegacyJsonRunner:
             else:
                 if str(spec["slot"]) == "12":
                     self._ctx.remove_fixed_trash()
-                self._labware[labware_id] = self._ctx.load_labware_from_definition(definition, spec["slot"], label)
+                self._labware[labware_id] = self._ctx.load_labware_from_definition(
+                    definition, spec["slot"], label)
 
     def _load_pipettes(self) -> None:
         for pipette_id, spec in self._data.get("pipettes", {}).items():

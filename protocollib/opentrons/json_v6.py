@@ -45,7 +45,8 @@ class JsonV6Runner:
             "delay": self._wait, "waitForDuration": self._wait,
             "pause": self._pause, "waitForResume": self._pause,
             "comment": lambda p: self._ctx.comment(p.get("message", "")),
-            "temperatureModule/setTargetTemperature": lambda p: self._mod(p).start_set_temperature(p["celsius"]),
+            "temperatureModule/setTargetTemperature":
+                lambda p: self._mod(p).start_set_temperature(p["celsius"]),
             "temperatureModule/waitForTemperature": lambda p: self._mod(p).await_temperature(
                 p.get("celsius", self._mod(p).status.get("celsius", 0))),
             "temperatureModule/deactivate": lambda p: self._mod(p).deactivate(),
@@ -53,7 +54,8 @@ class JsonV6Runner:
             "magneticModule/disengage": lambda p: self._mod(p).disengage(),
             "thermocycler/openLid": lambda p: self._mod(p).open_lid(),
             "thermocycler/closeLid": lambda p: self._mod(p).close_lid(),
-            "thermocycler/setTargetBlockTemperature": lambda p: self._mod(p).set_block_temperature(p["celsius"]),
+            "thermocycler/setTargetBlockTemperature":
+                lambda p: self._mod(p).set_block_temperature(p["celsius"]),
             "thermocycler/setTargetLidTemperature": lambda p: self._mod(p).set_lid_temperature(p["celsius"]),
             "thermocycler/waitForBlockTemperature": lambda p: None,
             "thermocycler/waitForLidTemperature": lambda p: None,
@@ -79,7 +81,8 @@ class JsonV6Runner:
         return base.move(Point(**(where.get("offset") or {})))
 
     def _load_pipette(self, params: Params) -> None:
-        name = params.get("pipetteName") or self._data.get("pipettes", {}).get(params["pipetteId"], {}).get("name")
+        declared = self._data.get("pipettes", {}).get(params["pipetteId"], {})
+        name = params.get("pipetteName") or declared.get("name")
         if name is None:
             raise ProtocolParseError(f"loadPipette: no pipette name for {params['pipetteId']!r}")
         self._pipettes[params["pipetteId"]] = self._ctx.load_instrument(name, params["mount"])
@@ -125,6 +128,7 @@ class JsonV6Runner:
         self._ctx.pause(params.get("message"))
 
     def _profile(self, params: Params) -> None:
-        steps = [{"temperature": s["celsius"], "hold_time_seconds": s["holdSeconds"]} for s in params["profile"]]
+        steps = [{"temperature": s["celsius"], "hold_time_seconds": s["holdSeconds"]}
+                 for s in params["profile"]]
         self._mod(params).execute_profile(steps=steps, repetitions=1,
                                           block_max_volume=params.get("blockMaxVolumeUl"))

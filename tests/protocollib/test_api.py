@@ -148,3 +148,14 @@ def test_features_newer_than_the_api_level_are_refused() -> None:
     with pytest.raises(Exception, match="set_rail_lights is not available until API version 2.5"):
         protocol.set_rail_lights(True)
     assert simulate.get_protocol_api("2.7").load_instrument("p20_single_gen2", "left").has_tip is False
+
+
+def test_bad_volumes_and_locations_are_named() -> None:
+    protocol = simulate.get_protocol_api("2.13")
+    tips = protocol.load_labware("opentrons_96_tiprack_300ul", 1)
+    pipette = protocol.load_instrument("p300_single_gen2", "left", tip_racks=[tips])
+    pipette.pick_up_tip()
+    with pytest.raises(Exception, match="volume must be a number of uL, got 'ten'"):
+        pipette.aspirate("ten", tips["A2"])
+    with pytest.raises(Exception, match="location must be a Well or a Location"):
+        pipette.aspirate(10, tips)

@@ -125,7 +125,8 @@ def blow_out(engine: "Engine", params: Params) -> None:
     _move_if_located(engine, pipette, params)
     blowout = float(pipette.model_config["blowout"]["value"])
     flow = float(params.get("flowRate") or 1.0)
-    engine.backend.move_plunger(pipette.mount, blowout, max(flow / pipette.ul_per_mm(1.0, "dispense"), _PLUNGER_SPEED_FLOOR))
+    speed = max(flow / pipette.ul_per_mm(1.0, "dispense"), _PLUNGER_SPEED_FLOOR)
+    engine.backend.move_plunger(pipette.mount, blowout, speed)
     pipette.current_volume = 0.0
 
 

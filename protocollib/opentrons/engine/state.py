@@ -68,6 +68,7 @@ class LabwareState:
     origin: Point
     display_name: str
     used_tips: Set[str] = field(default_factory=set)
+    _columns: Dict[str, Tuple[List[str], int]] = field(default_factory=dict, repr=False)
 
     @property
     def is_tiprack(self) -> bool:
@@ -76,11 +77,14 @@ class LabwareState:
 
     def column_below(self, well_name: str, count: int) -> List[str]:
         """``count`` wells from ``well_name`` down its column (for multi-channel pipettes)."""
-        for column in self.definition["ordering"]:
-            if well_name in column:
-                start = column.index(well_name)
-                return column[start : start + count]
-        return [well_name]
+        if count == 1:
+            return [well_name]
+        if not self._columns:
+            for column in self.definition["ordering"]:
+                for row, name in enumerate(column):
+                    self._columns[name] = (column, row)
+        column, start = self._columns.get(well_name, ([well_name], 0))
+        return column[start : start + count]
 
 
 @dataclass

@@ -112,14 +112,20 @@ class InstrumentContext:
             return location.bottom(clearance)
         if isinstance(location, Location):
             return location
-        if location is None:
-            cached = self._ctx.location_cache
-            if isinstance(cached, Location):
-                return cached
+        if location is not None:
+            raise CommandError(f"{action}: location must be a Well or a Location, got {location!r}")
+        cached = self._ctx.location_cache
+        if isinstance(cached, Location):
+            return cached
         raise CommandError(
             f"{action}: no location given and the pipette has no current well; "
             "pass a Well or Location"
         )
+
+    @staticmethod
+    def _check_volume(volume: Any, action: str) -> None:
+        if volume is not None and (isinstance(volume, bool) or not isinstance(volume, (int, float))):
+            raise VolumeError(f"{action}: volume must be a number of uL, got {volume!r}")
 
     def _require_tip(self, action: str) -> None:
         if not self._state.has_tip:
@@ -132,6 +138,7 @@ class InstrumentContext:
     def aspirate(self, volume: Optional[float] = None, location: Optional[Target] = None,
                  rate: float = 1.0) -> "InstrumentContext":
         """Draw ``volume`` µL (default: as much as fits) at ``location`` (default: here)."""
+        self._check_volume(volume, "aspirate")
         target = self._resolve(location, self.well_bottom_clearance.aspirate, "aspirate")
         self._require_tip("aspirate")
         if volume is None or (volume == 0 and self.api_version < ZERO_MEANS_ZERO_FROM):
@@ -146,6 +153,7 @@ class InstrumentContext:
     def dispense(self, volume: Optional[float] = None, location: Optional[Target] = None,
                  rate: float = 1.0, push_out: Optional[float] = None) -> "InstrumentContext":
         """Push out ``volume`` µL (default: all) at ``location`` (default: here)."""
+        self._check_volume(volume, "dispense")
         target = self._resolve(location, self.well_bottom_clearance.dispense, "dispense")
         self._require_tip("dispense")
         if volume is None or (volume == 0 and self.api_version < ZERO_MEANS_ZERO_FROM):
@@ -249,7 +257,10 @@ class InstrumentContext:
             well = location
         else:
             if not self.tip_racks:
-                raise CommandError(f"No tip racks were given to the {self.name}; pass tip_racks to load_instrument or a location")
+                raise CommandError(
+                    f"No tip racks were given to the {self.name}; "
+                    "pass tip_racks to load_instrument, or a location to pick_up_tip"
+                )
             _, well = first_available_tip(self.tip_racks, self.channels, self.starting_tip)
         params = dict(self._pid(), labwareId=well.parent.engine_id, wellName=well.well_name,
                       wellLocation={"origin": "top", "offset": {"x": 0, "y": 0, "z": 0}})
@@ -295,7 +306,8 @@ class InstrumentContext:
 
     # -- moves ------------------------------------------------------------------------
     def move_to(self, location: Union[Location, TrashBin], force_direct: bool = False,
-                minimum_z_height: Optional[float] = None, speed: Optional[float] = None) -> "InstrumentContext":
+                minimum_z_height: Optional[float] = None,
+                speed: Optional[float] = None) -> "InstrumentContext":
         """Move to a Location (or the trash bin), arcing above the deck unless direct."""
         where = location.labware.wells()[0].top() if isinstance(location, TrashBin) else location
         if not isinstance(where, Location):

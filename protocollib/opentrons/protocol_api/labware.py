@@ -253,6 +253,8 @@ class Labware:
         if starting_tip is not None:
             candidates = candidates[candidates.index(starting_tip):]
         used = self._state.used_tips
+        if num_tips == 1:
+            return next((w for w in candidates if w._name not in used), None)
         for well in candidates:
             column = self._state.column_below(well.well_name, num_tips)
             if len(column) == num_tips and not any(n in used for n in column):

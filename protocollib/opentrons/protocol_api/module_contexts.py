@@ -82,7 +82,8 @@ class ModuleContext:
         self._check_labware(self.labware)
         return self.labware
 
-    def load_labware_from_definition(self, definition: Dict[str, Any], label: Optional[str] = None) -> "Labware":
+    def load_labware_from_definition(self, definition: Dict[str, Any],
+                                     label: Optional[str] = None) -> "Labware":
         """Load a custom labware definition onto this module."""
         params = dict(self._ctx.register_definition(definition), displayName=label)
         self.labware = self._ctx.load_labware_on_module(self, params)
@@ -143,7 +144,8 @@ class MagneticModuleContext(ModuleContext):
         self._act("magneticModule/engage", "Engaging Magnetic Module", height=chosen)
 
     def _check_labware(self, labware: "Labware") -> None:
-        if self._ctx.api_version < _HEIGHT_REMOVED_IN and "magneticModuleEngageHeight" not in labware.parameters:
+        has_height = "magneticModuleEngageHeight" in labware.parameters
+        if self._ctx.api_version < _HEIGHT_REMOVED_IN and not has_height:
             self._ctx.engine.warn(
                 f"WARNING (legacy_module_core): The labware definition for {labware.name} does not "
                 "define a default engagement height for use with the Magnetic Module; you must "
@@ -189,7 +191,8 @@ class ThermocyclerContext(ModuleContext):
             hold = (hold_time_seconds or 0) + (hold_time_minutes or 0) * 60
             seconds = hold % 60
             minutes = (hold - seconds) / 60
-            text += " with a hold time of " + (f"{minutes} minutes and " if minutes > 0 else "") + f"{seconds} seconds"
+            text += " with a hold time of " + (f"{minutes} minutes and " if minutes > 0 else "")
+            text += f"{seconds} seconds"
         self._act("thermocycler/setTargetBlockTemperature", text, celsius=temperature,
                   holdTimeSeconds=hold, blockMaxVolumeUl=block_max_volume)
 
@@ -198,7 +201,8 @@ class ThermocyclerContext(ModuleContext):
         """Run ``steps`` ``repetitions`` times."""
         if repetitions <= 0:
             raise ValueError("repetitions must be a positive integer")
-        text = f"Thermocycler starting {repetitions} repetitions of cycle composed of the following steps: {steps}"
+        text = (f"Thermocycler starting {repetitions} repetitions of cycle composed of the "
+                f"following steps: {steps}")
         self._act("thermocycler/runProfile", text, profile=[dict(s) for s in steps] * repetitions,
                   blockMaxVolumeUl=block_max_volume)
 

@@ -99,7 +99,8 @@ class ProtocolContext:
         self, labware_def: Dict[str, Any], location: Union[int, str], label: Optional[str] = None
     ) -> Labware:
         """Load a labware from a definition dict (custom labware) onto a slot."""
-        params = dict(self.register_definition(labware_def), location={"slotName": location}, displayName=label)
+        params = dict(self.register_definition(labware_def), location={"slotName": location},
+                      displayName=label)
         return self._place_labware(params, None)
 
     def _place_labware(self, params: Dict[str, Any], module: Optional[ModuleContext]) -> Labware:

@@ -103,7 +103,8 @@ def _first_row_only(targets: List[Any], level: APIVersion, kind: str) -> List[An
     for target in targets:
         well = target.labware if isinstance(target, Location) else target
         rows = well.parent.rows()
-        allowed = rows[:2] if well.parent.parameters.get("format") == "384Standard" and level >= APIVersion(2, 2) else rows[:1]
+        two_rows = well.parent.parameters.get("format") == "384Standard" and level >= APIVersion(2, 2)
+        allowed = rows[:2] if two_rows else rows[:1]
         if any(well in row for row in allowed):
             kept.append(target)
     if not kept and level >= APIVersion(2, 2):
@@ -198,7 +199,8 @@ class Planner:
         if self._opts.new_tip == "always":
             yield ("pick_up_tip", [], {})
         for group in self._groups(pending, lambda grouped: extra):
-            yield from self._aspirate_steps(sum(v for v, _ in group) + self._opts.disposal_volume, self._sources[0])
+            total = sum(v for v, _ in group) + self._opts.disposal_volume
+            yield from self._aspirate_steps(total, self._sources[0])
             for index, (volume, dst) in enumerate(group):
                 yield from self._dispense_steps(volume, dst, self._sources[0], index < len(group) - 1)
         if self._opts.new_tip == "always":
@@ -222,7 +224,9 @@ class Planner:
         current = next(pending, None)
         while current is not None:
             grouped: List[Tuple[float, Any]] = []
-            while current is not None and sum(v for v, _ in grouped) + overhead(grouped) + current[0] <= self._max_volume:
+            while current is not None and (
+                sum(v for v, _ in grouped) + overhead(grouped) + current[0] <= self._max_volume
+            ):
                 if self._keeps(current[0]):
                     grouped.append(current)
                 current = next(pending, None)
@@ -239,7 +243,8 @@ class Planner:
         if self._opts.touch_tip:
             yield ("touch_tip", [], {})
 
-    def _dispense_steps(self, volume: float, dest: Any, src: Any, more_to_come: bool = False) -> Iterator[Step]:
+    def _dispense_steps(self, volume: float, dest: Any, src: Any,
+                        more_to_come: bool = False) -> Iterator[Step]:
         yield ("dispense", [volume + self._opts.air_gap, dest, 1.0], {})
         if more_to_come:
             if self._opts.air_gap:
@@ -283,6 +288,8 @@ def _extend(sources: List[Any], dests: List[Any]) -> Tuple[List[Any], List[Any]]
 
 def _check_volumes(options: Options, pipette_max: float, tip_max: float) -> None:
     if options.air_gap < 0 or options.air_gap >= tip_max:
-        raise ValueError(f"air_gap must be between 0uL and the pipette's expected working volume, {tip_max}uL")
+        raise ValueError(
+            f"air_gap must be between 0uL and the pipette's expected working volume, {tip_max}uL")
     if options.disposal_volume >= pipette_max or options.disposal_volume + options.air_gap >= pipette_max:
-        raise ValueError("The sum of the air gap and disposal volume must be less than the maximum volume of the pipette")
+        raise ValueError("The sum of the air gap and disposal volume must be less than the "
+                         "maximum volume of the pipette")
