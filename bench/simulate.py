@@ -59,13 +59,13 @@ def run_process(argv: List[str], env: Dict[str, str]) -> Tuple[float, float, str
         return elapsed, usage.ru_maxrss / 1024, out.read().decode()
 
 
-def measure(bin_dir: Path, env: Dict[str, str], repeats: int, large: Optional[Path]) -> Dict[str, float]:
+def measure(bin_dir: Path, env: Dict[str, str], repeats: int,
+            generated: Dict[str, Path]) -> Dict[str, float]:
     """Median whole-process figures of one simulator installation."""
     simulate = str(bin_dir / "opentrons_simulate")
     figures: Dict[str, float] = {}
     cases = {"copy96": PROTOCOLS / "copy96.py", "dilution": PROTOCOLS / "serial_dilution.py"}
-    if large is not None:
-        cases["large"] = large
+    cases.update(generated)
     run_process([simulate, str(cases["copy96"])], env)  # warm-up: bytecode caches, disk cache
     for name, path in cases.items():
         runs = [run_process([simulate, str(path)], env) for _ in range(repeats)]
@@ -84,19 +84,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--reference", type=Path, help="venv with the real opentrons==9.0.0")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reference-large", action="store_true",
-                        help="also time the reference on the 10,000-step protocol (slow)")
+                        help="also time the reference on the generated 1,000/10,000-step protocols (slow)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        large = Path(tmp) / "large.py"
-        large.write_text(large_protocol(LARGE_STEPS), encoding="utf-8")
+        generated = {}
+        for name, steps in (("large_1k", LARGE_STEPS // 10), ("large", LARGE_STEPS)):
+            generated[name] = Path(tmp) / f"{name}.py"
+            generated[name].write_text(large_protocol(steps), encoding="utf-8")
         env = dict(os.environ, OT_API_CONFIG_DIR=str(Path(tmp) / "config"))
         # Measure installed behaviour: both simulators may keep their compiled bytecode.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        figures = measure(Path(sys.executable).parent, env, args.repeats, large)
+        figures = measure(Path(sys.executable).parent, env, args.repeats, generated)
         figures["large_steps"] = LARGE_STEPS
+        figures["large_1k_steps"] = LARGE_STEPS // 10
         if args.reference is not None:
             ref = measure(args.reference / "bin", env, args.repeats,
-                          large if args.reference_large else None)
+                          generated if args.reference_large else {})
             figures.update({f"ref_{key}": value for key, value in ref.items()})
             figures["ratio_copy96"] = round(figures["copy96_s"] / ref["copy96_s"], 4)
     print(json.dumps(figures))
