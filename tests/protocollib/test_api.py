@@ -159,3 +159,17 @@ def test_bad_volumes_and_locations_are_named() -> None:
         pipette.aspirate("ten", tips["A2"])
     with pytest.raises(Exception, match="location must be a Well or a Location"):
         pipette.aspirate(10, tips)
+
+
+def test_resume_is_gone_after_2_14_and_mix_resolves_volumes_per_step() -> None:
+    with pytest.raises(UnsupportedError, match="delay"):
+        simulate.get_protocol_api("2.15").resume()
+    protocol = simulate.get_protocol_api("2.13")
+    tips = protocol.load_labware("opentrons_96_tiprack_300ul", 1)
+    p50 = protocol.load_instrument("p50_single", "left", tip_racks=[tips])
+    p50.pick_up_tip()
+    p50.aspirate(30, tips["A2"])
+    p50.mix(1, location=tips["A3"])
+    texts = [entry["payload"]["text"] for entry in protocol.engine.run_log[-3:]]
+    assert texts[0] == "Mixing 1 times with a volume of 20.0 ul"
+    assert texts[2].startswith("Dispensing 50.0 uL")

@@ -180,9 +180,11 @@ class InstrumentContext:
             location: Optional[Target] = None, rate: float = 1.0) -> "InstrumentContext":
         """Aspirate and dispense ``volume`` µL ``repetitions`` times at one place."""
         self._require_tip("mix")
+        shown = volume
         if volume is None or (volume == 0 and self.api_version < ZERO_MEANS_ZERO_FROM):
-            volume = self._state.working_volume - self._state.current_volume
-        with self._engine.group(f"Mixing {repetitions} times with a volume of {float(volume)} ul"):
+            shown = self._state.working_volume - self._state.current_volume
+        # Like the reference, each step resolves a missing volume itself (available / held).
+        with self._engine.group(f"Mixing {repetitions} times with a volume of {float(shown)} ul"):
             self.aspirate(volume, location, rate)
             for _ in range(int(repetitions) - 1):
                 self.dispense(volume, rate=rate)

@@ -181,7 +181,13 @@ class ProtocolContext:
         self._engine.execute("waitForResume", {"message": msg}, text)
 
     def resume(self) -> None:
-        """Resume after a pause."""
+        """Resume after a pause (removed after apiLevel 2.14: the user resumes from the app)."""
+        if self._api_version > LEGACY_HARDWARE_BEFORE:
+            raise UnsupportedError(
+                "A Python protocol resuming itself after a pause is not available after API "
+                f"version 2.14. You are currently using API version {self._api_version}. "
+                "To wait for a period of time, use delay() instead of pause()"
+            )
         self._engine.log("Resuming robot operation")
 
     def delay(self, seconds: float = 0, minutes: float = 0, msg: Optional[str] = None) -> None:
