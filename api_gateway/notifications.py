@@ -11,7 +11,7 @@ from aiohttp import web
 from bus import Event
 
 log = structlog.get_logger("api_gateway.notifications")
-QUEUE_BOUND = 256
+QUEUE_BOUND = 1024
 SEND_TIMEOUT_S = 2.0
 CLOSE_TIMEOUT_S = 1.0
 MAX_TOPICS = 32

@@ -28,6 +28,8 @@ async def pump(subscriber: AsyncSubscriber, mirror: BusMirror, hub: Notification
         event = await subscriber.recv()
         mirror.apply(event)
         hub.publish(event)
+        # A burst of queued events would otherwise be read without a pause and starve the websocket writers.
+        await asyncio.sleep(0)
 
 
 def build(settings: GatewaySettings, config: BusConfig, ctx: zmq.asyncio.Context) -> tuple[Gateway, AsyncSubscriber]:

@@ -32,13 +32,15 @@ class GatewaySettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "GatewaySettings":
-        """Read OT2_HTTP_HOST, OT2_HTTP_PORT, OT2_DISCOVERY (on|off), OT2_ROBOT_NAME and OT2_HTTP_MAX_BODY."""
+        """Read OT2_HTTP_HOST, OT2_HTTP_PORT, OT2_DISCOVERY (on|off), OT2_ROBOT_NAME, OT2_HTTP_MAX_BODY (bytes)
+        and OT2_HTTP_CALL_TIMEOUT (seconds a bus call that does not move the robot may take)."""
         env = os.environ if env is None else env
         return cls(host=_host(env.get("OT2_HTTP_HOST", DEFAULT_HOST)),
                    port=_int(env, "OT2_HTTP_PORT", DEFAULT_PORT, 0, 65535),
                    discovery=_switch(env.get("OT2_DISCOVERY", "off")),
                    robot_name=_name(env.get("OT2_ROBOT_NAME", DEFAULT_ROBOT_NAME)),
-                   max_body_bytes=_int(env, "OT2_HTTP_MAX_BODY", MAX_BODY_BYTES, 1024, 256 * 1024 * 1024))
+                   max_body_bytes=_int(env, "OT2_HTTP_MAX_BODY", MAX_BODY_BYTES, 1024, 256 * 1024 * 1024),
+                   call_timeout=_seconds(env, "OT2_HTTP_CALL_TIMEOUT", 3.0))
 
     @property
     def loopback(self) -> bool:
@@ -78,6 +80,17 @@ def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) ->
     if not text.isdigit() or not low <= int(text) <= high:
         raise SettingsError(f"{key}={text!r}: expected an integer from {low} to {high}")
     return int(text)
+
+
+def _seconds(env: Mapping[str, str], key: str, default: float) -> float:
+    text = env.get(key, str(default)).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.1 <= value <= 600:
+        raise SettingsError(f"{key}={text!r}: expected a number of seconds from 0.1 to 600")
+    return value
 
 
 def _switch(text: str) -> bool:
