@@ -4,8 +4,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+import ifaddr
 import structlog
-from zeroconf import ServiceInfo, get_all_addresses
+from zeroconf import ServiceInfo
 from zeroconf.asyncio import AsyncZeroconf
 
 from api_gateway.health import ROBOT_MODEL
@@ -19,7 +20,8 @@ def advertised_addresses(host: str) -> list[str]:
     """The IPv4 addresses to advertise: the bound one, or every non-loopback one when bound to all interfaces."""
     if host not in ("0.0.0.0", "::"):
         return [host] if ipaddress.ip_address(host).version == 4 else []
-    return [a for a in get_all_addresses() if not ipaddress.ip_address(a).is_loopback]
+    found = {str(ip.ip) for adapter in ifaddr.get_adapters() for ip in adapter.ips if ip.is_IPv4}
+    return sorted(a for a in found if not ipaddress.ip_address(a).is_loopback)
 
 
 def service_info(name: str, host: str, port: int, hostname: str) -> ServiceInfo:

@@ -21,11 +21,11 @@ _VERSION_HEADER = {"name": HEADER, "in": "header", "required": True,
 
 
 def document(routes: Iterable["Route"], *, version: str) -> dict[str, Any]:
-    """An OpenAPI 3.0 document describing every route of the table."""
+    """An OpenAPI 3.1 document describing every route of the table."""
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
-    return {"openapi": "3.0.3",
+    return {"openapi": "3.1.0",
             "info": {"title": "OT-2 robot HTTP API", "version": version,
                      "description": "The OT-2's HTTP API, served by translating requests to the robot's bus."},
             "paths": paths}
