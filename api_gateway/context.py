@@ -64,7 +64,7 @@ class Call:
         raw = await self.request.read()
         try:
             return json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser follows
             raise invalid("body: expected a JSON object", source={"pointer": "/"}) from None
 
     @asynccontextmanager

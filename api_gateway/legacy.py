@@ -84,7 +84,8 @@ async def disengage(call: Call) -> web.Response:
     """Disengage the named motors (other robots' axes are accepted and ignored)."""
     names, letters = disengage_request(await call.json_body())
     if letters:
-        await call.bus({"axes": letters, "holder": HOLDER})
+        async with call.manual_control():
+            await call.bus({"axes": letters, "holder": HOLDER})
     return web.json_response({"message": f"Disengaged axes: {', '.join(names)}"})
 
 
@@ -102,7 +103,7 @@ async def pipettes(call: Call) -> web.Response:
 async def identify(call: Call) -> web.Response:
     """Blink the button light for `seconds`."""
     text = call.request.query.get("seconds")
-    if text is None or not text.strip().isdigit() or int(text) > MAX_IDENTIFY_S:
+    if text is None or not text.strip().isascii() or not text.strip().isdigit() or int(text) > MAX_IDENTIFY_S:
         raise invalid(f"query.seconds: expected an integer from 0 to {MAX_IDENTIFY_S}",
                       source={"parameter": "seconds"})
     await call.bus({"seconds": int(text)})

@@ -22,7 +22,10 @@ def event_frame(event: Event) -> str:
     """The JSON text frame for one bus event: `{topic, event}`."""
     body = {"seq": event.seq, "ts": event.ts, "source": event.source, "data": event.data,
             "missed": event.missed, "restarted": event.restarted}
-    return json.dumps({"topic": event.topic, "event": body}, default=_plain)
+    try:
+        return json.dumps({"topic": event.topic, "event": body}, default=_plain)
+    except (TypeError, ValueError):  # e.g. map keys JSON cannot carry: send the data as text rather than nothing
+        return json.dumps({"topic": event.topic, "event": {**body, "data": repr(event.data)}})
 
 
 def _plain(value: Any) -> Any:
@@ -73,17 +76,21 @@ class NotificationHub:
     async def serve(self, request: web.Request, prefixes: tuple[str, ...]) -> web.WebSocketResponse:
         """Run one websocket client until it leaves or is dropped."""
         ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=4096, timeout=CLOSE_TIMEOUT_S)
-        await ws.prepare(request)
         listener = _Listener(ws, prefixes, self._bound)
+        # Listening starts before the handshake is answered: an event sent once the client is connected is seen.
         self._listeners.add(listener)
-        log.info("ws_open", topics=list(prefixes), clients=self.count)
-        writer = asyncio.ensure_future(self._write(listener))
+        writer: asyncio.Future[None] | None = None
         try:
+            await ws.prepare(request)
+            log.info("ws_open", topics=list(prefixes), clients=self.count)
+            writer = asyncio.ensure_future(self._write(listener))
             await self._read_until_closed(listener)
         finally:
-            writer.cancel()
+            if writer is not None:
+                writer.cancel()
             self._listeners.discard(listener)
-            await self._close(ws, request)
+            if ws.prepared:
+                await self._close(ws, request)
             log.info("ws_closed", clients=self.count)
         return ws
 

@@ -77,7 +77,7 @@ def _host(text: str) -> str:
 
 def _int(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
     text = env.get(key, str(default)).strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise SettingsError(f"{key}={text!r}: expected an integer from {low} to {high}")
     return int(text)
 

@@ -1,12 +1,15 @@
 """The `Opentrons-Version` header rule: required, an integer or `*`, negotiated down to the API version we speak."""
 from __future__ import annotations
 
+import re
+
 from api_gateway.errors import ApiError, Style, invalid
 
 API_VERSION = 4
 MIN_API_VERSION = 2
 HEADER = "Opentrons-Version"
 MIN_HEADER = "Opentrons-Min-Version"
+_INTEGER = re.compile(r"-?[0-9]{1,12}")
 _EXPECTED = f"an integer of at least {MIN_API_VERSION} (this robot speaks up to {API_VERSION}) or '*' for the latest"
 
 
@@ -18,7 +21,7 @@ def negotiate(value: str | None) -> int:
     text = value.strip()
     if text == "*":
         return API_VERSION
-    if not text.lstrip("-").isdigit() or len(text) > 12:
+    if not _INTEGER.fullmatch(text):
         raise invalid(f"header.opentrons-version: {value[:40]!r} is not valid; expected {_EXPECTED}",
                       source={"header": HEADER.lower()})
     requested = int(text)

@@ -57,7 +57,6 @@ def test_events_reach_every_subscribed_client(events) -> None:
         async with aiohttp.ClientSession() as session:
             ticks = await session.ws_connect(f"{base}?topic=analysis.tick")
             both = await session.ws_connect(f"{base}?topic=analysis.other&topic=analysis.tick")
-            await asyncio.sleep(0)  # connections are registered before the handshake completes
             await asyncio.get_running_loop().run_in_executor(None, emit, "analysis.tick", 5)
             await asyncio.get_running_loop().run_in_executor(None, emit, "analysis.other", 2)
             first = await _collect(ticks, 5, "analysis.tick")
