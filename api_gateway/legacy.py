@@ -15,7 +15,7 @@ ROBOT_POSITIONS = {"positions": {"change_pipette": {"target": "mount", "left": [
                                  "attach_tip": {"target": "pipette", "point": [200, 90, 150]}}}
 INVALID_ACTUATOR = "3014"
 MIN_MOUNT_Z = 30.0
-MAX_IDENTIFY_S = 3600
+MAX_IDENTIFY_S = 600
 
 
 async def positions(call: Call) -> web.Response:
@@ -103,8 +103,9 @@ async def pipettes(call: Call) -> web.Response:
 async def identify(call: Call) -> web.Response:
     """Blink the button light for `seconds`."""
     text = call.request.query.get("seconds")
-    if text is None or not text.strip().isascii() or not text.strip().isdigit() or int(text) > MAX_IDENTIFY_S:
-        raise invalid(f"query.seconds: expected an integer from 0 to {MAX_IDENTIFY_S}",
+    if text is None or not text.strip().isascii() or not text.strip().isdigit() \
+            or not 1 <= int(text) <= MAX_IDENTIFY_S:
+        raise invalid(f"query.seconds: expected an integer from 1 to {MAX_IDENTIFY_S}",
                       source={"parameter": "seconds"})
     await call.bus({"seconds": int(text)})
     return web.json_response({"message": "identifying"})

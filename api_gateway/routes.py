@@ -62,7 +62,7 @@ ROUTES: tuple[Route, ...] = (
           busy_status=403, query=(Param("refresh", {"type": "boolean"}),), ok=s.PIPETTES,
           errors=(403, 409, 422, 503, 504)),
     Route("POST", "/identify", legacy.identify, "motion.identify", "Blink the button light",
-          query=(Param("seconds", {"type": "integer", "minimum": 0}, required=True),), ok=s.MESSAGE,
+          query=(Param("seconds", {"type": "integer", "minimum": 1, "maximum": 600}, required=True),), ok=s.MESSAGE,
           errors=(400, 422, 503, 504)),
     Route("GET", "/modules", legacy.modules, None, "Attached modules (none on this robot yet)",
           style=Style.NEW, ok=s.MODULES, errors=(422,)),

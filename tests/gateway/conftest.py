@@ -9,12 +9,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import wait_until
 
 STUB = str(Path(__file__).with_name("stub_service.py"))
 
@@ -91,23 +94,85 @@ def start_gateway(spawn: Callable, bus_env: dict[str, str]) -> Callable[..., Htt
     return start
 
 
+class Launched:
+    """A child process started for a whole test module; its output is read by a thread so nothing blocks."""
+
+    def __init__(self, args: list[str], env: dict[str, str], ready: str, timeout: float = 30.0) -> None:
+        self.popen = subprocess.Popen([sys.executable, *args], env={**os.environ, **env}, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.lines: list[str] = []
+        self._seen = threading.Event()
+        self._ready = ready
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self._seen.wait(timeout) or self._ready not in "\n".join(self.lines):
+            self.stop()
+            raise AssertionError(f"{args} not ready within {timeout} s:\n" + "\n".join(self.lines[-20:]))
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if self._ready in line:
+                self._seen.set()
+        self._seen.set()  # the process ended: stop waiting for a line that will never come
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
-def gateway() -> Iterator[Http]:
+def module_run_dir() -> Iterator[str]:
+    path = tempfile.mkdtemp(prefix="ot2g-", dir="/tmp")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def gateway(module_run_dir: str) -> Iterator[Http]:
     """One gateway for a whole test module, on a bus where no other service runs."""
-    run_dir = tempfile.mkdtemp(prefix="ot2g-", dir="/tmp")
     port = free_port()
-    env = {**os.environ, "OT2_RUN_DIR": run_dir, "OT2_HTTP_PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, "-m", "api_gateway"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    proc = Launched(["-m", "api_gateway"], {"OT2_RUN_DIR": module_run_dir, "OT2_HTTP_PORT": str(port)},
+                    "listening on")
+    yield Http(port, proc=proc)
+    proc.stop()
+
+
+class MotionDaemon:
+    """The real motion daemon (simulated board, instant moves) as a process a test may kill and start again."""
+
+    def __init__(self, run_dir: str) -> None:
+        self.env = {"OT2_RUN_DIR": run_dir, "OT2_SIM_SPEED": "0"}
+        self.proc = self.start()
+
+    def start(self) -> Launched:
+        self.proc = Launched(["-m", "motion_daemon"], self.env, "service_ready")
+        return self.proc
+
+    def kill(self) -> None:
+        self.proc.popen.kill()
+        self.proc.popen.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def motion(module_run_dir: str) -> Iterator[MotionDaemon]:
+    daemon = MotionDaemon(module_run_dir)
+    yield daemon
+    daemon.proc.stop()
+
+
+@pytest.fixture(scope="module")
+def robot(module_run_dir: str, motion: MotionDaemon) -> Iterator[Http]:
+    """A gateway in front of the real motion daemon, for a whole test module; ready once /health answers 200."""
+    port = free_port()
+    proc = Launched(["-m", "api_gateway"], {**motion.env, "OT2_HTTP_PORT": str(port)}, "listening on")
+    http = Http(port, proc=proc)
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()  # the first line says where it listens (or the process died)
-        assert "listening on" in line, f"gateway did not start: {line!r}"
-        yield Http(port)
+        wait_until(lambda: http.get("/health").status == 200, timeout=20)
+        yield http
     finally:
-        proc.kill()
-        proc.wait(timeout=10)
-        shutil.rmtree(run_dir, ignore_errors=True)
+        proc.stop()
 
 
 @pytest.fixture
