@@ -12,6 +12,7 @@ import structlog
 from aiohttp import web
 
 from api_gateway.errors import ApiError, from_bus_error, invalid
+from api_gateway.health_view import HealthCache
 from api_gateway.mirror import BusMirror
 from api_gateway.names import RobotName
 from api_gateway.notifications import NotificationHub
@@ -35,6 +36,7 @@ class Gateway:
     settings: GatewaySettings
     name: RobotName
     manual: asyncio.Lock = field(default_factory=asyncio.Lock)
+    health: HealthCache = field(default_factory=HealthCache)
 
 
 @dataclass

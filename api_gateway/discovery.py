@@ -9,7 +9,7 @@ import structlog
 from zeroconf import ServiceInfo
 from zeroconf.asyncio import AsyncZeroconf
 
-from api_gateway.health import ROBOT_MODEL
+from api_gateway.health_view import ROBOT_MODEL
 from api_gateway.settings import GatewaySettings
 
 log = structlog.get_logger("api_gateway.discovery")

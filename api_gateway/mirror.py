@@ -58,6 +58,10 @@ class BusMirror:
         interval = interval if isinstance(interval, (int, float)) else 0.5
         return self._clock() - beat[0] < max(STALE_BEATS * interval, MIN_STALE_S)
 
+    def alive_flags(self) -> tuple[bool, ...]:
+        """Whether each service (in SERVICES order) is alive: a cheap fingerprint of readiness."""
+        return tuple(self.alive(service) for service in SERVICES)
+
     def motion_ready(self) -> bool:
         """Whether the motion daemon is alive and its snapshot says it is ready to move."""
         return self._synced and self.motion is not None and self.motion.get("ready") is True and self.alive("motion")

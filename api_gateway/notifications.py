@@ -8,6 +8,7 @@ from typing import Any
 import structlog
 from aiohttp import web
 
+from api_gateway.versioning import response_headers
 from bus import Event
 
 log = structlog.get_logger("api_gateway.notifications")
@@ -76,6 +77,7 @@ class NotificationHub:
     async def serve(self, request: web.Request, prefixes: tuple[str, ...]) -> web.WebSocketResponse:
         """Run one websocket client until it leaves or is dropped."""
         ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=4096, timeout=CLOSE_TIMEOUT_S)
+        ws.headers.update(response_headers(None))
         listener = _Listener(ws, prefixes, self._bound)
         # Listening starts before the handshake is answered: an event sent once the client is connected is seen.
         self._listeners.add(listener)

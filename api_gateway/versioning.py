@@ -15,6 +15,9 @@ _EXPECTED = f"an integer of at least {MIN_API_VERSION} (this robot speaks up to 
 
 def negotiate(value: str | None) -> int:
     """The version to answer with for a request's header value; raise the robot's error when it is unusable."""
+    known = _COMMON.get(value) if value is not None else None
+    if known is not None:
+        return known
     if value is None:
         raise invalid(f"header.opentrons-version: field required; send '{HEADER}: {API_VERSION}' ({_EXPECTED})",
                       source={"header": HEADER.lower()})
@@ -34,4 +37,11 @@ def negotiate(value: str | None) -> int:
 
 def response_headers(negotiated: int | None) -> dict[str, str]:
     """The version headers every reply carries, errors included."""
-    return {HEADER: str(negotiated if negotiated is not None else API_VERSION), MIN_HEADER: str(MIN_API_VERSION)}
+    return _HEADERS.get(negotiated) or {HEADER: str(negotiated), MIN_HEADER: str(MIN_API_VERSION)}
+
+
+# What clients send nearly always, answered without parsing (the header is checked on every request).
+_COMMON: dict[str, int] = {**{str(v): v for v in range(MIN_API_VERSION, API_VERSION + 1)}, "*": API_VERSION}
+_HEADERS: dict[int | None, dict[str, str]] = {
+    v: {HEADER: str(v if v is not None else API_VERSION), MIN_HEADER: str(MIN_API_VERSION)}
+    for v in (None, *range(MIN_API_VERSION, API_VERSION + 1))}

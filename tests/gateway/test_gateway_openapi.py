@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
-from api_gateway.health import software_version
+from api_gateway.health_view import software_version
 from api_gateway.openapi import document
 from api_gateway.routes import ROUTES
 from spec_check import check_answer
