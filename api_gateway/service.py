@@ -26,8 +26,11 @@ async def pump(subscriber: AsyncSubscriber, mirror: BusMirror, hub: Notification
     """Feed every bus event to the mirror and to the websocket clients, until cancelled."""
     while True:
         event = await subscriber.recv()
-        mirror.apply(event)
-        hub.publish(event)
+        try:
+            mirror.apply(event)
+            hub.publish(event)
+        except Exception:  # one odd event must not stop the gateway hearing the bus
+            log.exception("event_not_handled", topic=event.topic, source=event.source)
         # A burst of queued events would otherwise be read without a pause and starve the websocket writers.
         await asyncio.sleep(0)
 
