@@ -16,13 +16,16 @@ DELAY = float(os.environ.get("OT2_STUB_DELAY", "0"))
 
 
 class Stub:
-    """`<service>.emit {topic, n, size}` publishes n events; as `motion`, `motion.engaged` waits DELAY s first."""
+    """`<service>.emit {topic, n, size}` publishes n events; as `motion`, `motion.engaged` waits DELAY s first;
+    as `update`, `update.name` answers OT2_STUB_NAME."""
 
     def __init__(self, host: ServiceHost) -> None:
         self.host = host
         host.server.register(f"{SERVICE}.emit", self.emit)
         if SERVICE == "motion":
             host.server.register("motion.engaged", self.engaged)
+        if SERVICE == "update":
+            host.server.register("update.name", lambda args: {"name": os.environ.get("OT2_STUB_NAME", "")})
 
     def emit(self, args: dict[str, Any]) -> int:
         topic, n, size = str(args.get("topic", f"{SERVICE}.tick")), int(args.get("n", 1)), int(args.get("size", 0))
