@@ -20,6 +20,10 @@ import pytest
 from tests.conftest import wait_until
 
 STUB = str(Path(__file__).with_name("stub_service.py"))
+# The motion daemon lands on its own branch; tests that drive it wait for it rather than fail without it.
+needs_motion = pytest.mark.skipif(
+    not (Path(__file__).resolve().parents[2] / "motion_daemon" / "__main__.py").exists(),
+    reason="motion_daemon has no __main__ on this branch yet")
 
 
 def free_port() -> int:

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api_gateway.routes import ROUTES
+from conftest import Http, needs_motion
 from spec_check import check_answer
 
 PRINTABLE = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=24)
@@ -39,17 +40,24 @@ def requests(draw: st.DrawFn) -> tuple[str, str, bytes | None, dict[str, str]]:
     return method, f"{route.path}?{urlencode(query)}" if query else route.path, body, headers
 
 
-@pytest.fixture(scope="module")
-def spec(gateway) -> Any:
-    return gateway.get("/openapi.json", version=None).body
-
-
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(request=requests())
-def test_no_route_crashes_on_any_input(gateway, spec, request) -> None:
+def _fuzz_once(http: Http, spec: Any, request: tuple[str, str, bytes | None, dict[str, str]]) -> None:
     method, target, body, headers = request
-    answer = gateway.request(method, target, raw=body, version=None, headers=headers)
+    answer = http.request(method, target, raw=body, version=None, headers=headers)
     assert answer.status < 500 or answer.status in (503, 504), (answer.status, answer.raw[:300])
     assert answer.body is not None, answer.raw[:300]
     assert answer.headers["opentrons-min-version"] == "2"
     check_answer(spec, method, target, answer.status, answer.body)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=requests())
+def test_no_route_crashes_with_motion_down(gateway: Http, request) -> None:
+    _fuzz_once(gateway, gateway.get("/openapi.json", version=None).body, request)
+
+
+@needs_motion
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=requests())
+def test_no_route_crashes_with_the_real_motion_daemon(robot: Http, request) -> None:
+    _fuzz_once(robot, robot.get("/openapi.json", version=None).body, request)
+    assert robot.get("/health").status == 200  # whatever was sent, the robot is still ready
