@@ -12,6 +12,7 @@ import structlog
 from aiohttp import web
 
 from api_gateway.errors import ApiError, from_bus_error, invalid
+from api_gateway.fresh_reads import FreshReads
 from api_gateway.health_view import HealthCache
 from api_gateway.mirror import BusMirror
 from api_gateway.names import RobotName
@@ -37,6 +38,7 @@ class Gateway:
     name: RobotName
     manual: asyncio.Lock = field(default_factory=asyncio.Lock)
     health: HealthCache = field(default_factory=HealthCache)
+    reads: FreshReads = field(default_factory=FreshReads)
 
 
 @dataclass
@@ -60,6 +62,11 @@ class Call:
                 idempotent=idempotent)
         except BusError as err:
             raise from_bus_error(err, busy_status=self.route.busy_status) from None
+
+    async def read(self, args: dict[str, Any] | None = None) -> Any:
+        """An idempotent read of the route's op, shared with identical reads in flight (see FreshReads)."""
+        key = (self.route.op, tuple(sorted((args or {}).items())))
+        return await self.gateway.reads.read(key, lambda: self.bus(args, idempotent=True))
 
     async def json_body(self) -> Any:
         """The request body as JSON; a missing or malformed body is the robot's 422."""

@@ -61,7 +61,7 @@ async def move(call: Call) -> web.Response:
 
 async def get_lights(call: Call) -> web.Response:
     """Whether the rail lights are on."""
-    lights = await call.bus(idempotent=True)
+    lights = await call.read()
     return web.json_response({"on": bool(lights.get("rails")) if isinstance(lights, dict) else False})
 
 
@@ -77,7 +77,7 @@ async def set_lights(call: Call) -> web.Response:
 
 async def engaged(call: Call) -> web.Response:
     """Which motors are engaged, by the robot's axis names."""
-    return web.json_response(engaged_body(await call.bus(idempotent=True)))
+    return web.json_response(engaged_body(await call.read()))
 
 
 async def disengage(call: Call) -> web.Response:
@@ -96,7 +96,7 @@ async def pipettes(call: Call) -> web.Response:
         async with call.manual_control():
             attached = await call.bus({"refresh": True, "holder": HOLDER}, slow=True)
     else:
-        attached = await call.bus({"refresh": False}, idempotent=True)
+        attached = await call.read({"refresh": False})
     return web.json_response(pipettes_body(attached))
 
 
