@@ -46,6 +46,11 @@ class Publisher:
         sock.bind(self.endpoint)
         self._socket = sock
 
+    @property
+    def bound(self) -> bool:
+        """Whether the socket is bound (publish() is allowed)."""
+        return self._socket is not None
+
     def publish(self, topic: str, data: Any) -> int:
         """Publish one event and return its sequence number within its topic."""
         if self._socket is None:

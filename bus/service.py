@@ -47,15 +47,26 @@ class ServiceHost:
             self.server.serve(), run_heartbeat(self.publisher, self._status, self.heartbeat_interval), *background)]
         log.info("service_ready", rpc=self.server.endpoint, pub=self.publisher.endpoint, ops=len(self.server.ops))
         stop = asyncio.ensure_future(self._stopped.wait())
-        done, _ = await asyncio.wait([stop, *tasks], return_when=asyncio.FIRST_COMPLETED)
-        for task in tasks + [stop]:
-            task.cancel()
-        await asyncio.gather(*tasks, stop, return_exceptions=True)
-        self.publisher.close()
-        for task in done:
-            if task is not stop and not task.cancelled() and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
-        log.info("service_stopped")
+        try:
+            await self._until_stopped_or_failed(stop, set(tasks))
+        finally:
+            for task in tasks + [stop]:
+                task.cancel()
+            await asyncio.gather(*tasks, stop, return_exceptions=True)
+            self.publisher.close()
+            log.info("service_stopped")
+
+    @staticmethod
+    async def _until_stopped_or_failed(stop: asyncio.Future[Any], running: set[asyncio.Future[Any]]) -> None:
+        """Background work may finish (a connect step); only a stop request or a failure ends the service."""
+        while True:
+            done, _ = await asyncio.wait([stop, *running], return_when=asyncio.FIRST_COMPLETED)
+            if stop in done:
+                return
+            for task in done:
+                running.discard(task)
+                if not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
 
     def stop(self) -> None:
         """Ask `run()` to finish."""

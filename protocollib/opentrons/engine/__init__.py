@@ -1,0 +1,1 @@
+"""The one engine: executes protocol commands against state and a motion backend."""

@@ -1,0 +1,108 @@
+"""Simulate a protocol without a robot: the run log as data, and the opentrons_simulate command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from opentrons.errors import ProtocolError
+from opentrons.protocols.parse import optional_level, parse
+from opentrons.protocols.api_level import MAX_SUPPORTED
+
+RunLog = List[Dict[str, Any]]
+
+
+def simulate(
+    protocol_file: Union[IO[Any], str, Path],
+    file_name: Optional[str] = None,
+    custom_labware_paths: Optional[Sequence[str]] = None,
+    **_ignored: Any,
+) -> Tuple[RunLog, None]:
+    """Simulate a protocol file; return (run log, None) like the reference simulator."""
+    from opentrons.engine.sim_backend import SimulationBackend
+    from opentrons.runner import make_context, run_protocol
+
+    text, name = _read(protocol_file, file_name)
+    protocol = parse(text, name)
+    dirs = [Path(p) for p in custom_labware_paths or ()]
+    context = make_context(protocol.api_level, SimulationBackend(), dirs)
+    return run_protocol(protocol, context), None
+
+
+def _read(protocol_file: Union[IO[Any], str, Path], file_name: Optional[str]) -> Tuple[str, str]:
+    if isinstance(protocol_file, (str, Path)):
+        path = Path(protocol_file)
+        return path.read_text(encoding="utf-8"), file_name or path.name
+    data = protocol_file.read()
+    name = file_name or getattr(protocol_file, "name", "<protocol>")
+    return (data.decode("utf-8") if isinstance(data, bytes) else data), Path(name).name
+
+
+def format_runlog(runlog: RunLog) -> str:
+    """One line per step, nested steps indented with tabs."""
+    return "\n".join("\t" * entry["level"] + entry["payload"].get("text", "") for entry in runlog)
+
+
+def get_protocol_api(version: Union[str, Any] = None, extra_labware: Optional[Dict[str, Any]] = None,
+                     custom_labware_paths: Optional[Sequence[str]] = None, **_ignored: Any) -> Any:
+    """A simulating ProtocolContext for notebooks and scripts."""
+    from opentrons.engine.sim_backend import SimulationBackend
+    from opentrons.runner import make_context
+
+    level = optional_level(str(version)) if version is not None else MAX_SUPPORTED
+    context = make_context(level, SimulationBackend(), [Path(p) for p in custom_labware_paths or ()])
+    for definition in (extra_labware or {}).values():
+        context.engine.definitions.add_custom_labware(definition)
+    return context
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="opentrons_simulate", description="Simulate an OT-2 protocol")
+    parser.add_argument("protocol", metavar="PROTOCOL", type=argparse.FileType("rb"))
+    parser.add_argument("-L", "--custom-labware-path", action="append", default=[],
+                        help="a folder of custom labware JSON definitions (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print the command list as JSON")
+    parser.add_argument("-l", "--log-level", default="warning",
+                        choices=["debug", "info", "warning", "error", "none"])
+    parser.add_argument("-e", "--estimate-duration", action="store_true",
+                        help="print the simulated run time on stderr")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The opentrons_simulate command."""
+    args = _parser().parse_args(argv)
+    from opentrons.engine.sim_backend import SimulationBackend
+    from opentrons.runner import make_context, print_error, run_protocol
+
+    from opentrons.cli_logging import configure
+
+    log = configure(args.log_level, "opentrons_simulate")
+    text, name = _read(args.protocol, None)
+    args.protocol.close()
+    try:
+        protocol = parse(text, name)
+        context = make_context(protocol.api_level, SimulationBackend(),
+                               [Path(p) for p in args.custom_labware_path])
+        runlog = run_protocol(protocol, context)
+    except ProtocolError as exc:
+        print_error(str(exc))
+        log.debug("simulation.failed", protocol=name, error=str(exc))
+        return 1
+    log.info("simulation.finished", protocol=name, api_level=str(protocol.api_level),
+             commands=len(context.engine.commands), simulated_s=round(context.engine.elapsed_seconds(), 3))
+    for command in context.engine.commands:
+        log.debug("command", **command)
+    if args.json:
+        print(json.dumps(context.engine.commands, default=str, indent=1))
+    else:
+        print(format_runlog(runlog))
+    if args.estimate_duration:
+        print(f"Estimated duration: {context.engine.elapsed_seconds():.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
