@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export OT2_DATA_DIR ?= $(CURDIR)/var/data
 export OT2_RUN_DIR ?= $(CURDIR)/var/run
+# The simulated robot has a pipette on each mount, as a typical OT-2 does.
+export OT2_SIM_PIPETTES ?= left:p300_single_v2.0,right:p20_single_v2.2
 
 .PHONY: run test bench setup clean
 

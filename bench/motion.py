@@ -82,7 +82,7 @@ def main() -> None:
                  start_daemon(instant), start_daemon(realtime)]
         try:
             figures = measure_position(BusConfig(Path(instant_dir)), ROUNDS)
-                    figures["moves_per_s"] = round(measure_moves(BusConfig(Path(instant_dir)), MOVES), 1)
+            figures["moves_per_s"] = round(measure_moves(BusConfig(Path(instant_dir)), MOVES), 1)
             rt = BusConfig(Path(realtime_dir))
             halts = [one_halt(Client(zmq.Context(), rt, timeout=60), rt) for _ in range(HALTS)]
         finally:

@@ -26,7 +26,7 @@ class BusConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "BusConfig":
-        """Read OT2_RUN_DIR, OT2_BUS_TRANSPORT (ipc|tcp), OT2_BUS_HOST and OT2_BUS_BASE_PORT."""
+        """Read OT2_RUN_DIR (see `default_run_dir`), OT2_BUS_TRANSPORT (ipc|tcp), OT2_BUS_HOST, OT2_BUS_BASE_PORT."""
         env = os.environ if env is None else env
         transport = env.get("OT2_BUS_TRANSPORT", "ipc").strip().lower()
         if transport not in ("ipc", "tcp"):
@@ -34,8 +34,8 @@ class BusConfig:
         port_text = env.get("OT2_BUS_BASE_PORT", str(DEFAULT_TCP_BASE_PORT))
         if not port_text.isdigit() or not 1024 <= int(port_text) <= 65535 - 2 * len(SERVICES):
             raise BadRequest(f"OT2_BUS_BASE_PORT={port_text!r}: expected a port number from 1024 to 65000")
-        return cls(Path(env.get("OT2_RUN_DIR", DEFAULT_RUN_DIR)).absolute(), transport,
-                   env.get("OT2_BUS_HOST", "127.0.0.1"), int(port_text))
+        run_dir = Path(env["OT2_RUN_DIR"]) if env.get("OT2_RUN_DIR") else default_run_dir()
+        return cls(run_dir.absolute(), transport, env.get("OT2_BUS_HOST", "127.0.0.1"), int(port_text))
 
     def rpc(self, service: str) -> str:
         """The request/reply endpoint of a service."""
@@ -65,6 +65,13 @@ class BusConfig:
         if len(str(path)) > IPC_PATH_MAX:
             raise BadRequest(f"ipc path {path} is longer than {IPC_PATH_MAX} characters; set a shorter OT2_RUN_DIR")
         return f"ipc://{path}"
+
+
+def default_run_dir(cwd: Path | None = None) -> Path:
+    """Without OT2_RUN_DIR: `var/run` of the current folder when it exists (a robot started there with
+    `make run`, so `ot2 status` in another terminal of the checkout finds it), else the system default."""
+    local = (cwd or Path.cwd()) / "var" / "run"
+    return local if local.is_dir() else Path(DEFAULT_RUN_DIR)
 
 
 def service_of(op: str) -> str:

@@ -88,15 +88,15 @@ async def _serve(options: StartOptions, table: list[ProcessSpec], view: LogView,
     control = Control(host, arbiter, stop_requested.set)
     _announce(options, table)
     try:
-        await host.run(arbiter.watch(), arbiter.listen(ctx, options.config), _lifecycle(arbiter, stop_requested))
+        await host.run(arbiter.watch(), arbiter.listen(ctx, options.config), _lifecycle(arbiter, stop_requested, host))
     finally:
         if not arbiter.all_stopped():  # run() ended on an error before the orderly stop: stop what is left
             await arbiter.shutdown()
         ctx.destroy(linger=0)
 
 
-async def _lifecycle(arbiter: Arbiter, stop_requested: asyncio.Event) -> None:
-    """Start every daemon, then on SIGINT/SIGTERM or `shutdown` stop them all; returning ends the service."""
+async def _lifecycle(arbiter: Arbiter, stop_requested: asyncio.Event, host: ServiceHost) -> None:
+    """Start every daemon, then on SIGINT/SIGTERM or `shutdown` stop them all, then end the service."""
     loop = asyncio.get_running_loop()
     # These replace ServiceHost's handlers (installed before this task first runs): the service keeps answering
     # `status` and publishing events while the children stop, and closes only after the last one is gone.
@@ -106,6 +106,7 @@ async def _lifecycle(arbiter: Arbiter, stop_requested: asyncio.Event) -> None:
     await stop_requested.wait()
     log.info("shutting_down")
     await arbiter.shutdown()
+    host.stop()
 
 
 def _announce(options: StartOptions, table: list[ProcessSpec]) -> None:

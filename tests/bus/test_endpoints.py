@@ -54,3 +54,10 @@ def test_service_of() -> None:
     assert service_of("motion.move") == "motion"
     with pytest.raises(BadRequest):
         service_of("motion")
+
+
+def test_default_run_dir_prefers_a_local_robot(run_dir: Path) -> None:
+    from bus.endpoints import DEFAULT_RUN_DIR, default_run_dir
+    assert default_run_dir(run_dir) == Path(DEFAULT_RUN_DIR)
+    (run_dir / "var" / "run").mkdir(parents=True)
+    assert default_run_dir(run_dir) == run_dir / "var" / "run"
