@@ -69,6 +69,8 @@ class LineProtocol:
             raise_for_reply(clean_reply(stale, ""), command)
         self._transport.write(frame(command))
         raw = self._read_reply(command, time.monotonic() + timeout_s)
+        # A reply that completes after a halt began is the board answering the halt (`!!`): report the halt.
+        self._check_halt(command)
         text = clean_reply(raw, command)
         raise_for_reply(text, command)
         return text
