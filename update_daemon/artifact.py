@@ -178,7 +178,8 @@ def check_payload_listing(payload: Path, limits: Limits) -> None:
             raise UpdateFileError("Invalid Update File",
                                   f"{PAYLOAD} entry {member.name!r} is not a plain file or folder")
         if member.size > limits.max_member_bytes:
-            raise UpdateFileError("Invalid Update File", f"{PAYLOAD} entry {member.name!r} is too large")
+            raise UpdateFileError("Invalid Update File", f"{PAYLOAD} entry {member.name!r} is {member.size} bytes; "
+                                  f"at most {limits.max_member_bytes} are accepted")
 
 
 @dataclass(frozen=True)
