@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import structlog
 import zmq.asyncio
@@ -20,7 +22,13 @@ log = structlog.get_logger("update")
 
 
 def software_version() -> str:
-    """The version of the installed project (the factory software when no update is active)."""
+    """The version of the code this process runs: a version slot's VERSION.json when it was imported from a slot,
+    else the installed project's version (the factory software)."""
+    slot_info = Path(__file__).resolve().parent.parent / "VERSION.json"
+    try:
+        return str(json.loads(slot_info.read_text())["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     try:
         return version("ot2-backend")
     except PackageNotFoundError:

@@ -70,14 +70,14 @@ class UpdateService:
         return cleaned
 
     def running_version(self) -> str:
-        """The version the robot runs: the active slot's, or the factory software's."""
-        record = self.slots.active()
-        return str(record["version"]) if record and record.get("version") else self.software_version
+        """The version of the software running now (a committed update runs only after the restart)."""
+        return self.software_version
 
     # -- settings, name, reset -------------------------------------------------------------------------------
 
     def op_state(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"name": self.store.robot_name, "settings": self.store.values(), "version": self.running_version(),
+                "active": self.slots.active(),
                 "boot_id": self.boot_id, "session": self.session.state() if self.session else None,
                 "seq": self.host.publisher.seqs()}
 

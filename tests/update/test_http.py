@@ -58,7 +58,8 @@ def test_the_apps_update_flow_over_http(http: Http, daemon: Daemon, tmp_path: Pa
     assert settled(http, token) == {"stage": "done", "progress": 1.0, "message": "Ready to commit update"}
     committed = http.post(f"/server/update/{token}/commit", version=None)
     assert committed.status == 200 and committed.body["stage"] == "ready-for-restart"
-    assert http.get("/server/update/health", version=None).body["systemVersion"] == "0.7.0"
+    assert (daemon.data_dir / "software" / "slot-a" / "VERSION.json").is_file()
+    assert http.get("/server/update/health", version=None).body["systemVersion"] == "0.1.0"  # until the restart
     assert http.post("/server/update/cancel", version=None).body == {"message": "Session cancelled"}
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -61,7 +63,8 @@ def test_the_apps_flow_installs_and_commits_a_signed_update(daemon: Daemon, tmp_
     assert active_version(daemon) == "0.3.0"
     slot = daemon.data_dir / "software" / "slot-a"
     assert (slot / "update_daemon" / "marker.txt").read_text() == "new"
-    assert client.call("update.health")["systemVersion"] == "0.3.0"
+    assert client.call("update.state")["active"]["version"] == "0.3.0"
+    assert client.call("update.health")["systemVersion"] == "0.1.0"  # the new version runs after the restart
     assert client.call("update.cancel") == {"message": "Session cancelled"}
     assert active_version(daemon) == "0.3.0"
     assert_clean(daemon)
@@ -196,3 +199,21 @@ def test_kill_9_while_validating_restarts_clean(daemon: Daemon, tmp_path: Path) 
     daemon.start()
     assert_clean(daemon)
     assert active_version(daemon) is None
+
+
+def test_the_installed_slot_holds_the_whole_project_and_reports_its_version(daemon: Daemon, tmp_path: Path) -> None:
+    daemon.start()
+    root = Path(__file__).resolve().parents[2]
+    update = build_update(root, daemon.private_key.read_bytes(), "2.0.0", tmp_path / "project.zip")
+    token = daemon.client.call("update.begin")["token"]
+    upload(daemon.client, token, update)
+    assert settle(daemon.client, token)["stage"] == "done"
+    daemon.client.call("update.commit", {"token": token})
+    slot = daemon.data_dir / "software" / "slot-a"
+    assert (slot / "update_daemon" / "__main__.py").is_file() and not (slot / ".venv").exists()
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); from update_daemon.__main__ import software_version; "
+             "import update_daemon; print(software_version(), update_daemon.__file__)")
+    done = subprocess.run([sys.executable, "-c", probe, str(slot)], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    version, module = done.stdout.split()
+    assert version == "2.0.0" and module.startswith(str(slot)), done.stderr
