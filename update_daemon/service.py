@@ -21,7 +21,6 @@ from update_daemon.slots import VersionSlots
 
 log = structlog.get_logger("update.service")
 RESTART_DELAY_S = 1.0
-RESTART_ORDER = ("motion", "gateway", "update")  # the update daemon last: restarting it ends this process
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,9 @@ class UpdateService:
 
     def op_health(self, args: dict[str, Any]) -> dict[str, Any]:
         version = self.running_version()
-        return {"name": self.store.robot_name, "serialNumber": "unknown", "bootId": self.boot_id,
+        record = self.slots.active() or {}
+        rollback = {"rolledBackFrom": record["rolled_back_from"]} if record.get("rolled_back_from") else {}
+        return {**rollback, "name": self.store.robot_name, "serialNumber": "unknown", "bootId": self.boot_id,
                 "updateServerVersion": self.software_version, "apiServerVersion": version,
                 "smoothieVersion": "unimplemented", "systemVersion": version,
                 "capabilities": {"systemUpdate": "/server/update/begin", "buildrootUpdate": "/server/update/begin",
@@ -185,14 +186,12 @@ class UpdateService:
         return {"message": f"Restarting in {RESTART_DELAY_S:g}s"}
 
     async def _restart_stack(self) -> None:
-        """Ask the supervisor to restart every daemon, this one last (which ends this process)."""
+        """Ask the supervisor to restart every daemon (this one included) on the active software."""
         await asyncio.sleep(RESTART_DELAY_S)  # the reply to the restart request must reach the App first
         client = AsyncClient(self.host.ctx, self.host.config)
         try:
-            for name in RESTART_ORDER:
-                try:
-                    await client.call("supervisor.restart", {"name": name}, timeout=15)
-                except BusError as err:
-                    log.warning("restart_failed", process=name, code=err.code, reason=err.message)
+            await client.call("supervisor.software.restart", timeout=5)
+        except BusError as err:
+            log.warning("restart_failed", code=err.code, reason=err.message)
         finally:
             client.close()

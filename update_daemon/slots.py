@@ -78,10 +78,11 @@ class VersionSlots:
                 progress(index / len(members))
 
     def activate(self, slot: str) -> dict[str, Any]:
-        """Make `slot` the active one (atomic), remembering the previous record for a rollback."""
+        """Make `slot` the active one (atomic), on trial until the supervisor sees it healthy after the restart,
+        remembering the previous record for a rollback."""
         info = read_json_object(self.slot_dir(slot) / "VERSION.json") or {}
         previous = self.active()
-        record = {"slot": slot, "version": info.get("version"), "previous": previous and
+        record = {"slot": slot, "version": info.get("version"), "trial": True, "previous": previous and
                   {"slot": previous.get("slot"), "version": previous.get("version")}}
         write_json_atomically(self.root / ACTIVE_FILE, record)
         return record
