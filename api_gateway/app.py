@@ -1,6 +1,7 @@
 """The aiohttp application factory: the route table wired to handlers, the version rule and the error mapping."""
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterable
 
 import structlog
@@ -24,11 +25,17 @@ def create_app(gateway: Gateway, routes: Iterable[Route] = ROUTES) -> web.Applic
     app[GATEWAY_KEY] = gateway
     app[OPENAPI_KEY] = document(routes, version=software_version())
     for route in routes:
-        app.router.add_route(route.method, route.path, _endpoint(route, gateway))
+        app.router.add_route(route.method, _any_segment(route.path), _endpoint(route, gateway))
     # Registered last, so it only sees what no route matched (an unknown path, or a known one with another method).
     app.router.add_route("*", "/{tail:.*}", _unrouted(routes))
     app.on_shutdown.append(_close_websockets)
     return app
+
+
+def _any_segment(path: str) -> str:
+    """A path template whose `{name}` parts match any one segment: aiohttp's default refuses braces in a value,
+    which would turn `/server/update/{token}/status` sent literally into a wrong 405 instead of the route's 404."""
+    return re.sub(r"\{(\w+)\}", r"{\1:[^/]+}", path)
 
 
 def _endpoint(route: Route, gateway: Gateway) -> _Endpoint:
@@ -42,7 +49,7 @@ def _endpoint(route: Route, gateway: Gateway) -> _Endpoint:
             response = await route.handler(Call(request, gateway, route, version))
         except Exception as exc:  # every failure becomes the route's error body, never a traceback
             response = _failure(request, route, exc)
-        if not response.prepared:
+        if not response.prepared and route.style is not Style.SERVER:
             response.headers.update(response_headers(version))
         return response
     endpoint.__name__ = f"{route.method.lower()}_{route.path.strip('/').replace('/', '_').replace('.', '_')}"

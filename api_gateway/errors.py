@@ -10,10 +10,12 @@ from bus.errors import BusError, ErrorCode
 
 
 class Style(str, Enum):
-    """Which error body a route answers with: legacy `{message, errorCode}` or newer `{errors: [...]}`."""
+    """Which error body a route answers with: legacy `{message, errorCode}`, newer `{errors: [...]}`, or the update
+    server's `{error, message}` (its routes under /server carry no version headers either)."""
 
     LEGACY = "legacy"
     NEW = "new"
+    SERVER = "server"
 
 
 # errorCode values of the robot's error catalogue (general, robot in use, robotics control, communication).
@@ -90,8 +92,10 @@ def from_bus_error(err: BusError, *, busy_status: int = 409) -> ApiError:
     holder = err.details.get("holder")
     if err.code == ErrorCode.CONFLICT and isinstance(holder, str):
         return robot_busy(holder, busy_status)
-    return ApiError(status_for(err.code), err.message, error_code=_ROBOT_CODE.get(err.code, GENERAL),
-                    extra={"busCode": err.code})
+    extra: dict[str, Any] = {"busCode": err.code}
+    if isinstance(err.details.get("error"), str):  # the update server's own error name (`session-already-active`)
+        extra["error"] = err.details["error"]
+    return ApiError(status_for(err.code), err.message, error_code=_ROBOT_CODE.get(err.code, GENERAL), extra=extra)
 
 
 def robot_busy(holder: str, status: int) -> ApiError:
@@ -109,6 +113,9 @@ def body_for(err: ApiError, style: Style) -> dict[str, Any]:
     """The JSON body of `err` in the route's style (or the error's own, when it has one)."""
     if (err.style or style) is Style.LEGACY:
         return {"message": err.message, "errorCode": err.error_code, **err.extra}
+    if (err.style or style) is Style.SERVER:
+        return {"error": str(err.extra.get("error") or err.extra.get("busCode") or err.error_id),
+                "message": err.message}
     entry: dict[str, Any] = {"id": err.error_id, "title": _TITLES.get(err.status, ("", "Error"))[1],
                              "detail": err.message, "errorCode": err.error_code}
     if err.source:

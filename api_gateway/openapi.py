@@ -37,7 +37,7 @@ def _operation(route: "Route") -> dict[str, Any]:
         params.append(_VERSION_HEADER)
     responses: dict[str, Any] = {}
     if route.ok is not None:
-        responses["200"] = _json("Success", route.ok)
+        responses[str(route.ok_status)] = _json("Success", route.ok)
     elif route.path == "/notifications/subscribe":
         responses["101"] = {"description": "Switching to the websocket protocol"}
     for status in sorted(error_statuses(route)):

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from api_gateway import health, legacy, live, openapi
+from api_gateway import update_server as u
 from api_gateway import schemas as s
 from api_gateway.context import Handler
 from api_gateway.errors import Style
@@ -33,14 +35,58 @@ class Route:
     body: s.Schema | None = None
     query: tuple[Param, ...] = ()
     ok: s.Schema | None = None
+    ok_status: int = 200
     errors: tuple[int, ...] = (422, 503, 504)
 
     def error_schema(self) -> s.Schema:
         """The schema of this route's error bodies."""
-        return s.LEGACY_ERROR if self.style is Style.LEGACY else s.NEW_ERROR
+        return {Style.LEGACY: s.LEGACY_ERROR, Style.NEW: s.NEW_ERROR, Style.SERVER: s.SERVER_ERROR}[self.style]
 
 
 _MOTION_ERRORS = (400, 403, 409, 422, 500, 503, 504)
+_BUS_DOWN = (503, 504)
+
+
+def _server(method: str, path: str, handler: Handler, op: str, summary: str, **kw: Any) -> Route:
+    """A route of the update server: `{error, message}` bodies, no version header (as on the real robot)."""
+    return Route(method, path, handler, op, summary, style=Style.SERVER, versioned=False, **kw)
+
+
+UPDATE_SERVER_ROUTES: tuple[Route, ...] = (
+    _server("GET", "/server/update/health", u.update_health, "update.health",
+            "Update server health: versions and a boot id that changes on every restart",
+            ok=u.UPDATE_HEALTH, errors=_BUS_DOWN),
+    _server("POST", "/server/update/begin", u.begin, "update.begin", "Open the one software update session",
+            ok=u.TOKEN, ok_status=201, errors=(409, *_BUS_DOWN)),
+    _server("POST", "/server/update/cancel", u.cancel, "update.cancel", "End the update session, if any",
+            ok=s.MESSAGE, errors=_BUS_DOWN),
+    _server("GET", "/server/update/{token}/status", u.status, "update.status",
+            "Stage, progress and message of the update session", ok=u.SESSION_STATE, errors=(404, *_BUS_DOWN)),
+    _server("POST", "/server/update/{token}/file", u.upload, "update.file",
+            "Upload the update file (multipart field ot2-system.zip); validation starts at once",
+            ok=u.SESSION_STATE, ok_status=201, errors=(400, 404, 409, *_BUS_DOWN)),
+    _server("POST", "/server/update/{token}/commit", u.commit, "update.commit",
+            "Make the validated, written update the active version", ok=u.SESSION_STATE,
+            errors=(404, 409, *_BUS_DOWN)),
+    _server("POST", "/server/restart", u.restart, "update.restart", "Restart the robot's daemons in 1 s",
+            ok=s.MESSAGE, errors=_BUS_DOWN),
+    _server("GET", "/server/name", u.get_name, "update.name", "The robot's name", ok=u.NAME, errors=_BUS_DOWN),
+    _server("POST", "/server/name", u.set_name, "update.name.set", "Rename the robot", body=u.NAME, ok=u.NAME,
+            errors=(400, *_BUS_DOWN)),
+)
+
+SETTINGS_ROUTES: tuple[Route, ...] = (
+    Route("GET", "/settings", u.get_settings, "update.settings", "Feature flags and their values",
+          ok=u.SETTINGS, errors=(422, *_BUS_DOWN)),
+    Route("POST", "/settings", u.set_setting, "update.settings.set", "Set a feature flag (null: the default)",
+          body=u.SETTING_REQUEST, ok=u.SETTINGS, errors=(400, 422, *_BUS_DOWN)),
+    Route("GET", "/settings/reset/options", u.reset_options, "update.reset.options",
+          "What a factory reset can clear", ok=u.RESET_OPTIONS, errors=(422, *_BUS_DOWN)),
+    Route("POST", "/settings/reset", u.reset, "update.reset", "Clear the chosen data (option id: true)",
+          body=u.RESET_REQUEST, ok=s.MESSAGE, errors=(400, 422, *_BUS_DOWN)),
+    Route("GET", "/settings/robot", u.robot_settings, "update.settings.robot", "The robot configuration",
+          ok=u.ROBOT_CONFIG, errors=(422, *_BUS_DOWN)),
+)
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", health.health, None, "Robot name, versions and per-daemon readiness",
@@ -71,6 +117,8 @@ ROUTES: tuple[Route, ...] = (
           style=Style.NEW, versioned=False, query=(Param("topic", {"type": "string"}, required=True),),
           errors=(400, 422)),
     Route("GET", "/openapi.json", openapi.serve, None, "This document", versioned=False, ok=s.OPENAPI, errors=()),
+    *UPDATE_SERVER_ROUTES,
+    *SETTINGS_ROUTES,
 )
 
 

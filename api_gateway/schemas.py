@@ -20,6 +20,7 @@ POINT: Schema = {"type": "array", "items": NUMBER, "minItems": 3, "maxItems": 3}
 MESSAGE: Schema = obj({"message": STRING})
 
 LEGACY_ERROR: Schema = obj({"message": STRING, "errorCode": STRING})
+SERVER_ERROR: Schema = obj({"error": STRING, "message": STRING})
 NEW_ERROR: Schema = obj({"errors": {"type": "array", "minItems": 1, "items": obj(
     {"id": STRING, "title": STRING, "detail": STRING, "errorCode": STRING},
     {"source": {"type": "object"}, "meta": {"type": "object"}})}})

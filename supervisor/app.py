@@ -20,6 +20,7 @@ from supervisor.control import Control
 from supervisor.logview import LogView
 from supervisor.forkserver import ForkServerOS
 from supervisor.osproc import ProcessOS, RealOS
+from supervisor.software import Software, trial_deadline
 from supervisor.table import DAEMONS, ProcessSpec, default_table, load_table
 
 log = structlog.get_logger("supervisor")
@@ -86,6 +87,9 @@ async def _serve(options: StartOptions, table: list[ProcessSpec], view: LogView,
     arbiter = Arbiter(table, os_, host.publisher, child_env(options), view.child_line)
     stop_requested = asyncio.Event()
     control = Control(host, arbiter, stop_requested.set)
+    software = Software(arbiter, options.data_dir, trial_deadline(options.base_env))
+    host.server.register("supervisor.software.restart", software.op_restart)
+    software.boot()
     _announce(options, table)
     try:
         await host.run(arbiter.watch(), arbiter.listen(ctx, options.config), _lifecycle(arbiter, stop_requested, host))

@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print the raw status as JSON")
     restart = sub.add_parser("restart", help="restart one daemon and wait until it runs again")
     restart.add_argument("name", help="daemon name, e.g. motion")
+    make_update = sub.add_parser("make-update", help="build a signed update file from a checkout")
+    make_update.add_argument("--source", type=Path, default=Path("."), help="project checkout (default: .)")
+    make_update.add_argument("--key", type=Path, required=True, help="PEM private key (Ed25519 or RSA)")
+    make_update.add_argument("--version", required=True, help="version the update installs, e.g. 0.2.0")
+    make_update.add_argument("--out", type=Path, default=Path("ot2-system.zip"), help="update file to write")
     return parser
 
 
@@ -54,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = BusConfig.from_env(env)
         if args.command == "start":
             return run(_start_options(args, env, config))
+        if args.command == "make-update":
+            return _make_update(args)
         return _remote(args, config)
     except BusError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
@@ -61,6 +68,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, zmq.ZMQError) as err:
         print(f"error: cannot start the supervisor: {err}", file=sys.stderr)
         return 1
+
+
+def _make_update(args: argparse.Namespace) -> int:
+    # imported here so that `ot2 start` and `ot2 status` do not pay for loading cryptography
+    from update_daemon.package import build_update
+    try:
+        out = build_update(args.source, args.key.read_bytes(), args.version, args.out)
+    except (OSError, ValueError) as err:
+        print(f"error: cannot build the update: {err}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
 
 
 def _start_options(args: argparse.Namespace, env: dict[str, str], config: BusConfig) -> StartOptions:
