@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ def bus_backend_factory(holder: Optional[str] = None) -> Any:
     """An opened backend that drives the motion daemon over the bus (lease taken, robot homed)."""
     import zmq
 
-    from bus import BusConfig, Client
+    from bus import BusConfig, BusError, Client
     from opentrons.engine.bus_backend import BusBackend
 
     config = BusConfig.from_env()
@@ -29,7 +30,8 @@ def bus_backend_factory(holder: Optional[str] = None) -> Any:
     try:
         backend.open()
     except BaseException:
-        backend.close()
+        with contextlib.suppress(BusError):  # the error that stopped the opening is the one to report
+            backend.close()
         raise
     return backend
 
