@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -13,7 +14,7 @@ from opentrons.protocols.api_level import MAX_SUPPORTED
 from opentrons.protocols.parse import Protocol, optional_level, parse
 
 BackendFactory = Callable[[], Any]
-CommandListener = Callable[[int, Dict[str, Any], Optional[BaseException]], None]
+CommandListener = Callable[[Dict[str, Any]], None]
 FIXED_TRASH = "opentrons_1_trash_1100ml_fixed"
 
 
@@ -47,20 +48,32 @@ def get_protocol_api(version: Optional[str] = None, backend_factory: Optional[Ba
 
 
 def listen_to_commands(engine: Any, listener: CommandListener) -> None:
-    """Call ``listener(index, command, error)`` after each command the engine finishes or fails."""
+    """Call ``listener(record)`` after each command the engine finishes or fails.
+
+    A record holds ``index``, ``commandType``, ``params``, ``status`` ('succeeded'/'failed'),
+    ``startedAt``/``completedAt`` (epoch seconds) and ``error`` (None or ``{errorType, detail}``).
+    """
     run_command = engine.execute
 
     def execute_and_report(command_type: str, params: Dict[str, Any], text: Optional[str] = None) -> Any:
-        index = len(engine.commands)
+        index, started = len(engine.commands), time.time()
         try:
             result = run_command(command_type, params, text)
         except BaseException as exc:
-            listener(index, engine.commands[index], exc)
+            listener(command_record(index, engine.commands[index], started, exc))
             raise
-        listener(index, engine.commands[index], None)
+        listener(command_record(index, engine.commands[index], started, None))
         return result
 
     engine.execute = execute_and_report
+
+
+def command_record(index: int, command: Dict[str, Any], started: float,
+                   error: Optional[BaseException]) -> Dict[str, Any]:
+    """What is known of one finished command, for a run log, a journal or an event."""
+    return {"index": index, **command, "status": "failed" if error else "succeeded",
+            "startedAt": started, "completedAt": time.time(),
+            "error": {"errorType": type(error).__name__, "detail": str(error)} if error else None}
 
 
 def load(protocol_path: str) -> Protocol:

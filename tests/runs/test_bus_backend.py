@@ -25,7 +25,8 @@ def simulated_commands(path: Path) -> list[dict[str, Any]]:
 def executed(path: Path, holder: str, seen: list[Any]) -> list[dict[str, Any]]:
     commands: list[dict[str, Any]] = []
     execute(str(path), lambda: bus_backend_factory(holder),
-            listener=lambda index, command, error: commands.append(command) or seen.append(error))
+            listener=lambda record: commands.append(
+                {"commandType": record["commandType"], "params": record["params"]}) or seen.append(record["error"]))
     return commands
 
 
