@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,13 @@ def write_protocol(folder: Path, body: str, api_level: str = "2.13") -> Path:
     path.write_text(f'metadata = {{"apiLevel": "{api_level}"}}\n\n\ndef run(protocol):\n'
                     + textwrap.indent(textwrap.dedent(body), "    "))
     return path
+
+
+# The whole-stack tests start a real supervisor the way the supervisor's own tests do.
+from tests.supervisor.conftest import stack  # noqa: E402,F401
+
+
+def motion_entry(speed: str) -> dict[str, Any]:
+    """A supervisor table entry for the motion daemon on a simulated board."""
+    return {"name": "motion", "argv": ["python", "-m", "motion_daemon"], "critical": True,
+            "env": {"OT2_SIM_SPEED": speed, "OT2_SIM_PIPETTES": PIPETTES}}

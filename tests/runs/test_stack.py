@@ -1,0 +1,47 @@
+"""Runs started by the supervisor (`supervisor.spawn`), and a power loss of the whole stack mid-run."""
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any, Callable
+
+from run_daemon.journal import read_journal
+from tests.conftest import wait_until
+from tests.runs.conftest import PROTOCOLS, motion_entry, write_protocol
+from tests.runs.test_bus_backend import simulated_commands
+from tests.runs.test_runner import SLOW_BODY, only_commands, state_of
+from tests.supervisor.conftest import alive
+
+
+def spawn_run(stack: Any, run_id: str, protocol: Path) -> dict[str, Any]:
+    return stack.call("supervisor.spawn", {"id": f"run-{run_id}",
+                                           "argv": ["python", "-m", "run_daemon", "--run-id", run_id, str(protocol)]})
+
+
+def test_a_run_spawned_by_the_supervisor_succeeds_with_the_simulated_commands(stack: Callable,
+                                                                              tmp_path: Path) -> None:
+    robot = stack(motion_entry("0"), extra=("--smoothie", "sim"))
+    robot.wait_state("motion", "running")
+    path = PROTOCOLS / "copy96.py"
+    spawn_run(robot, "c96", path)
+    ended = robot.wait_event("supervisor.spawn.run-c96", lambda s: s["state"] == "exited", timeout=110)
+    assert ended["status"] == 0, ended
+    record = read_journal(tmp_path / "data" / "runs" / "c96")
+    assert record.status == "succeeded"
+    assert only_commands(record.commands) == only_commands(simulated_commands(path))
+
+
+def test_power_loss_mid_run_loses_no_reported_command(stack: Callable, tmp_path: Path) -> None:
+    robot = stack(motion_entry("0.05"), extra=("--smoothie", "sim"))
+    robot.wait_state("motion", "running")
+    path = write_protocol(tmp_path, SLOW_BODY)
+    runner_pid = spawn_run(robot, "p1", path)["pid"]
+    wait_until(lambda: (state_of(robot.client) or {}).get("completed", 0) >= 5, timeout=30)
+    reported = state_of(robot.client)["completed"]
+    os.kill(robot.proc.popen.pid, signal.SIGKILL)
+    wait_until(lambda: not alive(runner_pid), timeout=10)
+    record = read_journal(tmp_path / "data" / "runs" / "p1")
+    assert not record.finished and record.status == "running"
+    assert len(record.commands) >= reported
+    assert only_commands(record.commands) == only_commands(simulated_commands(path))[:len(record.commands)]
