@@ -9,6 +9,7 @@ import pytest
 
 from bus import Client
 from opentrons.engine.sim_backend import SimulationBackend
+from opentrons.types import Point
 from opentrons.execute import bus_backend_factory, execute, load
 from opentrons.runner import make_context, run_protocol
 from tests.conftest import wait_until
@@ -102,3 +103,19 @@ def test_opentrons_execute_prints_the_run_log_and_ctrl_c_leaves_the_robot_safe(
     state = client.call("motion.state")
     assert state["lease"] is None and state["state"] == "idle" and all(state["homed"].values())
     assert any("Dropping tip into" in line for line in run.lines)
+
+
+def test_a_vertical_move_lands_where_a_point_move_does(motion: Callable, run_dir: Path, client: Client,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OT2_RUN_DIR", str(run_dir))
+    motion()
+    backend = bus_backend_factory("execute:vertical")
+    try:
+        backend.move_to("left", Point(100, 100, 80))
+        backend.move_to("left", Point(100, 100, 30))
+        vertical = client.call("motion.position")
+        backend.move_to("left", Point(150, 120, 80))
+        backend.move_to("left", Point(100, 100, 30))
+        assert client.call("motion.position") == vertical
+    finally:
+        backend.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from opentrons.definitions import shared_data_root
 from opentrons.errors import UnsupportedError
@@ -42,6 +42,9 @@ class BusBackend:
         self._started = time.monotonic()
         self._configs: Dict[str, Dict[str, Any]] = {}
         self._tip_offset: Dict[str, float] = {}
+        self._model_offset_z: Dict[str, float] = {}
+        # (mount, x, y) of the last move by point: a move straight up or down from there needs only its Z axis.
+        self._gantry: Optional[Tuple[str, float, float]] = None
         self._playing = threading.Event()
         self._playing.set()
         self._stopped = threading.Event()
@@ -51,6 +54,7 @@ class BusBackend:
         self._renew_lease(force=True)
         attached = self._client.call("motion.pipettes", {}, idempotent=True)
         self._configs = {mount: _model_config(info["model"]) for mount, info in attached.items() if info}
+        self._model_offset_z = {mount: float(info["model_offset"][2]) for mount, info in attached.items() if info}
         self.home()
 
     def close(self) -> None:
@@ -75,6 +79,7 @@ class BusBackend:
         self._client = self._new_client()
         self._client.call("motion.reset", {})
         self._stopped.clear()
+        self._gantry = None
         self.home()
 
     def pause(self) -> None:
@@ -98,15 +103,25 @@ class BusBackend:
     def home(self, mount: Optional[str] = None) -> None:
         """Home every axis, or the Z and plunger of ``mount``."""
         axes = MOUNT_AXES[mount] if mount else "xyzabc"
+        if mount is None:
+            self._gantry = None
         self._motion("motion.home", {"axes": axes})
 
     def move_to(self, mount: str, point: Point, speed: Optional[float] = None) -> None:
-        """Move the nozzle (or the end of the tip) of ``mount`` to ``point``."""
+        """Move the nozzle (or the end of the tip) of ``mount`` to ``point``.
+
+        A move that changes X or Y is a point move (the daemon raises the mount, travels, lowers);
+        a move straight up or down from the last point moves the Z axis alone.
+        """
         z = point.z + self._tip_offset.get(mount, 0.0)
-        args: Dict[str, Any] = {"point": [point.x, point.y, z], "mount": mount, "target": "pipette"}
-        if speed is not None:
-            args["speed"] = speed
+        args: Dict[str, Any] = {} if speed is None else {"speed": speed}
+        if self._gantry == (mount, point.x, point.y):
+            args["targets"] = {MOUNT_Z[mount]: z - self._model_offset_z.get(mount, 0.0)}
+        else:
+            args.update(point=[point.x, point.y, z], mount=mount, target="pipette")
+            self._gantry = None
         self._motion("motion.move", args)
+        self._gantry = (mount, point.x, point.y)
 
     def move_plunger(self, mount: str, position_mm: float, speed_mm_s: float) -> None:
         """Move the plunger of ``mount`` to ``position_mm``."""
