@@ -114,3 +114,30 @@ def test_kill_9_of_the_runner_keeps_its_commands_and_the_robot_takes_the_next_ru
     nxt = start_runner(spawn, env, tmp_path, "r5", PROTOCOLS / "basic_v2_0.py")
     assert nxt.popen.wait(timeout=120) == 0
     assert read_journal(tmp_path / "runs" / "r5").status == "succeeded"
+
+
+def test_a_missing_protocol_file_fails_the_run_with_the_reason(motion: Callable, spawn: Callable,
+                                                               tmp_path: Path) -> None:
+    env = motion()
+    runner = start_runner(spawn, env, tmp_path, "r6", tmp_path / "absent.py")
+    assert runner.popen.wait(timeout=30) == 1
+    record = read_journal(tmp_path / "runs" / "r6")
+    assert record.status == "failed" and "absent.py" in record.statuses[-1]["error"]["detail"]
+
+
+def test_a_run_while_someone_holds_the_lease_fails_naming_the_holder(motion: Callable, spawn: Callable,
+                                                                     tmp_path: Path, client: Client) -> None:
+    env = motion()
+    client.call("motion.lease.acquire", {"holder": "gateway", "ttl_s": 30})
+    runner = start_runner(spawn, env, tmp_path, "r7", PROTOCOLS / "basic_v2_0.py")
+    assert runner.popen.wait(timeout=30) == 1
+    error = read_journal(tmp_path / "runs" / "r7").statuses[-1]["error"]
+    assert error["errorType"] == "Conflict" and "in use by gateway" in error["detail"]
+
+
+def test_a_run_id_that_is_not_a_safe_name_is_refused(spawn: Callable, tmp_path: Path) -> None:
+    runner = spawn("-m", "run_daemon", "--run-id", "../escape", str(PROTOCOLS / "basic_v2_0.py"),
+                   env={"OT2_DATA_DIR": str(tmp_path)})
+    assert runner.popen.wait(timeout=30) == 2
+    runner.wait_for_line("--run-id must be")
+    assert not (tmp_path / "runs").exists()
