@@ -139,5 +139,5 @@ def test_a_run_id_that_is_not_a_safe_name_is_refused(spawn: Callable, tmp_path: 
     runner = spawn("-m", "run_daemon", "--run-id", "../escape", str(PROTOCOLS / "basic_v2_0.py"),
                    env={"OT2_DATA_DIR": str(tmp_path)})
     assert runner.popen.wait(timeout=30) == 2
-    runner.wait_for_line("--run-id must be")
+    wait_until(lambda: any("--run-id must be" in line for line in runner.lines), timeout=5)
     assert not (tmp_path / "runs").exists()
