@@ -79,6 +79,13 @@ def answers(client: Client, op: str) -> Any:
         return None
 
 
+def motion_back(client: Client, old_pid: int) -> bool:
+    """A new motion process is running (per the supervisor) and answers its `state` request."""
+    status = answers(client, "supervisor.status") or {}
+    pid = status.get("processes", {}).get("motion", {}).get("pid")
+    return pid not in (None, old_pid) and answers(client, "motion.state") is not None
+
+
 def rss_mb(pids: list[int]) -> float:
     """The summed resident memory of `pids`, from /proc."""
     total_kb = 0
@@ -130,7 +137,7 @@ def measure(work: Path) -> dict[str, Any]:
         old = status["processes"]["motion"]["pid"]
         killed = time.monotonic()
         os.kill(old, signal.SIGKILL)
-        until(lambda: (answers(client, "motion.state") or {}).get("pid") not in (None, old))
+        until(lambda: motion_back(client, old))
         restart = time.monotonic() - killed
     finally:
         proc.send_signal(signal.SIGTERM)

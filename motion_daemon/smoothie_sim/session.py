@@ -117,7 +117,9 @@ class BoardSession:
     def _wait_and_read(self) -> None:
         deadlines = [self._held[0].release_at] if self._held else []
         deadlines += [t for t in (self._board.busy_until(), self._disconnect_at) if t]
-        timeout = min([POLL_S, *(max(0.0, t - self._clock()) for t in deadlines)])
+        now = self._clock()
+        # Only deadlines still ahead bound the wait: a dwell that ended long ago must not turn this into a spin.
+        timeout = min([POLL_S, *(t - now for t in deadlines if t > now)])
         readable, _, _ = select.select([self._link.fileno()], [], [], timeout)
         if readable:
             self._take_bytes(self._link.recv())

@@ -19,7 +19,7 @@ msgpack_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12)
 envelope_like = st.fixed_dictionaries({}, optional={
-    "v": st.sampled_from([1, 2, "1", None]), "id": st.text(max_size=8) | st.integers(),
+    "v": st.sampled_from([1, 2, "1", None]), "id": st.text(max_size=8) | st.integers(-2**63, 2**64 - 1),
     "op": st.sampled_from(["motion.echo", "motion", "", "motion.nope", "x.y"]) | st.text(max_size=10),
     "args": msgpack_values, "deadline": st.none() | st.floats() | st.text(max_size=4)})
 

@@ -1,0 +1,62 @@
+"""mDNS discovery: advertise `_http._tcp` on the gateway's port with TXT `robotModel=OT-2 Standard` (zeroconf)."""
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import ifaddr
+import structlog
+from zeroconf import ServiceInfo
+from zeroconf.asyncio import AsyncZeroconf
+
+from api_gateway.health_view import ROBOT_MODEL
+from api_gateway.settings import GatewaySettings
+
+log = structlog.get_logger("api_gateway.discovery")
+SERVICE_TYPE = "_http._tcp.local."
+
+
+def advertised_addresses(host: str) -> list[str]:
+    """The IPv4 addresses to advertise: the bound one, or every non-loopback one when bound to all interfaces."""
+    if host not in ("0.0.0.0", "::"):
+        return [host] if ipaddress.ip_address(host).version == 4 else []
+    found = {str(ip.ip) for adapter in ifaddr.get_adapters() for ip in adapter.ips if ip.is_IPv4}
+    return sorted(a for a in found if not ipaddress.ip_address(a).is_loopback)
+
+
+def service_info(name: str, host: str, port: int, hostname: str) -> ServiceInfo:
+    """The DNS-SD record of the robot: instance `<name>._http._tcp.local.` on `<hostname>.local.`."""
+    return ServiceInfo(SERVICE_TYPE, f"{name}.{SERVICE_TYPE}", port=port,
+                       addresses=[socket.inet_aton(a) for a in advertised_addresses(host)],
+                       properties={"robotModel": ROBOT_MODEL}, server=f"{hostname}.local.")
+
+
+class Advertiser:
+    """Registers the robot on mDNS while the gateway runs; does nothing unless discovery is switched on."""
+
+    def __init__(self, settings: GatewaySettings, name: str) -> None:
+        self._settings = settings
+        self._name = name
+        self._zeroconf: AsyncZeroconf | None = None
+        self._info: ServiceInfo | None = None
+
+    async def start(self) -> None:
+        """Announce the robot (only with OT2_DISCOVERY=on and a non-loopback address)."""
+        if not self._settings.advertise:
+            log.info("discovery_off", discovery=self._settings.discovery, host=self._settings.host)
+            return
+        self._info = service_info(self._name, self._settings.host, self._settings.port,
+                                  socket.gethostname().split(".")[0])
+        self._zeroconf = AsyncZeroconf()
+        # A name already taken on the network gets a suffix rather than failing the gateway.
+        await self._zeroconf.async_register_service(self._info, allow_name_change=True)
+        log.info("discovery_on", name=self._info.name, port=self._settings.port)
+
+    async def stop(self) -> None:
+        """Withdraw the announcement."""
+        if self._zeroconf is None:
+            return
+        if self._info is not None:
+            await self._zeroconf.async_unregister_service(self._info)
+        await self._zeroconf.async_close()
+        self._zeroconf = None

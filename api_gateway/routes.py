@@ -1,0 +1,79 @@
+"""The route table: every `METHOD /path`, its handler, its bus op, its error style and its schemas, as data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api_gateway import health, legacy, live, openapi
+from api_gateway import schemas as s
+from api_gateway.context import Handler
+from api_gateway.errors import Style
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter."""
+
+    name: str
+    schema: s.Schema
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route: what serves it, which bus op it crosses to, how it answers errors and what its bodies are."""
+
+    method: str
+    path: str
+    handler: Handler
+    op: str | None
+    summary: str
+    style: Style = Style.LEGACY
+    versioned: bool = True
+    busy_status: int = 409
+    body: s.Schema | None = None
+    query: tuple[Param, ...] = ()
+    ok: s.Schema | None = None
+    errors: tuple[int, ...] = (422, 503, 504)
+
+    def error_schema(self) -> s.Schema:
+        """The schema of this route's error bodies."""
+        return s.LEGACY_ERROR if self.style is Style.LEGACY else s.NEW_ERROR
+
+
+_MOTION_ERRORS = (400, 403, 409, 422, 500, 503, 504)
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/health", health.health, None, "Robot name, versions and per-daemon readiness",
+          ok=s.HEALTH, errors=(422, 503)),
+    Route("POST", "/robot/home", legacy.home, "motion.home", "Home the robot, or one pipette's mount and plunger",
+          busy_status=403, body=s.HOME_REQUEST, ok=s.MESSAGE, errors=_MOTION_ERRORS),
+    Route("POST", "/robot/move", legacy.move, "motion.move", "Move a mount or pipette to a point (deprecated)",
+          busy_status=403, body=s.MOVE_REQUEST, ok=s.MESSAGE, errors=_MOTION_ERRORS),
+    Route("GET", "/robot/positions", legacy.positions, None, "Fixed positions for pipette change and tip attach",
+          ok=s.POSITIONS, errors=(422,)),
+    Route("GET", "/robot/lights", legacy.get_lights, "motion.lights", "Whether the rail lights are on",
+          ok=s.LIGHTS),
+    Route("POST", "/robot/lights", legacy.set_lights, "motion.lights", "Switch the rail lights",
+          body=s.LIGHTS, ok=s.LIGHTS),
+    Route("GET", "/motors/engaged", legacy.engaged, "motion.engaged", "Which motors are engaged", ok=s.ENGAGED),
+    Route("POST", "/motors/disengage", legacy.disengage, "motion.disengage", "Disengage motors",
+          busy_status=403, body=s.DISENGAGE_REQUEST, ok=s.MESSAGE, errors=(403, 409, 422, 503, 504)),
+    Route("GET", "/pipettes", legacy.pipettes, "motion.pipettes", "Attached pipettes",
+          busy_status=403, query=(Param("refresh", {"type": "boolean"}),), ok=s.PIPETTES,
+          errors=(403, 409, 422, 503, 504)),
+    Route("POST", "/identify", legacy.identify, "motion.identify", "Blink the button light",
+          query=(Param("seconds", {"type": "integer", "minimum": 1, "maximum": 600}, required=True),), ok=s.MESSAGE,
+          errors=(400, 422, 503, 504)),
+    Route("GET", "/modules", legacy.modules, None, "Attached modules (none on this robot yet)",
+          style=Style.NEW, ok=s.MODULES, errors=(422,)),
+    Route("GET", "/notifications/subscribe", live.subscribe, None,
+          "Websocket of live bus events as JSON text frames {topic, event}; one or more topic prefixes",
+          style=Style.NEW, versioned=False, query=(Param("topic", {"type": "string"}, required=True),),
+          errors=(400, 422)),
+    Route("GET", "/openapi.json", openapi.serve, None, "This document", versioned=False, ok=s.OPENAPI, errors=()),
+)
+
+
+def find(method: str, path: str) -> Route | None:
+    """The route for `METHOD /path`, if there is one."""
+    return next((r for r in ROUTES if r.method == method and r.path == path), None)
