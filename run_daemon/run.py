@@ -50,6 +50,7 @@ class ProtocolRun:
                 log.warning("run_failed", run_id=self.run_id, error=str(exc))
         finally:
             self._close_backend()
+            self.journal.flush()
         return self.status
 
     def _run_protocol(self) -> None:
@@ -64,7 +65,10 @@ class ProtocolRun:
     def _on_command(self, record: dict[str, Any]) -> None:
         if self.backend.stopped:
             return  # the clean-up after a stop (tips to trash) is not part of the protocol's commands
-        self.journal.append({"event": "command", **record})
+        self.journal.append({"event": "command", **record}, then=lambda: self._report_command(record))
+
+    def _report_command(self, record: dict[str, Any]) -> None:
+        # Runs on the journal's writer thread once the record is on disk: only then is it counted or published.
         if record["status"] == "succeeded":
             self.completed += 1
         self.notify("command", record)
@@ -116,8 +120,9 @@ class ProtocolRun:
         with self._lock:
             self.status = status
             self.error = error or self.error
-            self.journal.append({"event": "status", "status": status, "ts": time.time(), "error": self.error})
-            self.notify("status", self.view())
+            view = self.view()
+            self.journal.append({"event": "status", "status": status, "ts": time.time(), "error": self.error},
+                                then=lambda: self.notify("status", view))
 
     def view(self) -> dict[str, Any]:
         """The run as the bus shows it."""

@@ -45,3 +45,21 @@ def test_power_loss_mid_run_loses_no_reported_command(stack: Callable, tmp_path:
     assert not record.finished and record.status == "running"
     assert len(record.commands) >= reported
     assert only_commands(record.commands) == only_commands(simulated_commands(path))[:len(record.commands)]
+
+
+def test_a_killed_runner_ends_its_run_failed_with_the_reason_and_the_next_run_succeeds(stack: Callable,
+                                                                                       tmp_path: Path) -> None:
+    robot = stack(motion_entry("0.05"), extra=("--smoothie", "sim"))
+    robot.wait_state("motion", "running")
+    runner_pid = spawn_run(robot, "k1", write_protocol(tmp_path, SLOW_BODY))["pid"]
+    wait_until(lambda: (state_of(robot.client) or {}).get("completed", 0) >= 5, timeout=30)
+    os.kill(runner_pid, signal.SIGKILL)
+    ended = robot.wait_event("supervisor.spawn.run-k1", lambda s: s["state"] == "exited")
+    outcome = read_journal(tmp_path / "data" / "runs" / "k1").outcome(ended["reason"])
+    assert outcome["status"] == "failed" and "SIGKILL" in outcome["error"]["detail"]
+    # The dead runner's lease ends with its heartbeat; then the robot takes the next run as it is.
+    wait_until(lambda: robot.call("motion.state")["lease"] is None, timeout=10)
+    spawn_run(robot, "k2", PROTOCOLS / "basic_v2_0.py")
+    after = robot.wait_event("supervisor.spawn.run-k2", lambda s: s["state"] == "exited", timeout=60)
+    assert after["status"] == 0
+    assert read_journal(tmp_path / "data" / "runs" / "k2").outcome(after["reason"])["status"] == "succeeded"
