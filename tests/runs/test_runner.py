@@ -141,3 +141,14 @@ def test_a_run_id_that_is_not_a_safe_name_is_refused(spawn: Callable, tmp_path: 
     assert runner.popen.wait(timeout=30) == 2
     wait_until(lambda: any("--run-id must be" in line for line in runner.lines), timeout=5)
     assert not (tmp_path / "runs").exists()
+
+
+def test_sigterm_stops_the_run_safely(motion: Callable, spawn: Callable, tmp_path: Path, client: Client) -> None:
+    env = motion(speed="0.05")
+    runner = start_runner(spawn, env, tmp_path, "r8", write_protocol(tmp_path, SLOW_BODY))
+    wait_until(lambda: (state_of(client) or {}).get("completed", 0) >= 5, timeout=30)
+    runner.popen.send_signal(signal.SIGTERM)
+    assert runner.popen.wait(timeout=60) == 0
+    assert read_journal(tmp_path / "runs" / "r8").status == "stopped"
+    state = client.call("motion.state")
+    assert state["lease"] is None and state["state"] == "idle" and all(state["homed"].values())
