@@ -13,6 +13,7 @@ import zmq
 from bus import BusConfig, Client, Conflict, Subscriber
 from run_daemon.journal import read_journal
 from tests.conftest import wait_until
+from tests.gateway.conftest import Http, free_port
 from tests.runs.conftest import PROTOCOLS, write_protocol
 from tests.runs.test_bus_backend import simulated_commands
 
@@ -152,3 +153,15 @@ def test_sigterm_stops_the_run_safely(motion: Callable, spawn: Callable, tmp_pat
     assert read_journal(tmp_path / "runs" / "r8").status == "stopped"
     state = client.call("motion.state")
     assert state["lease"] is None and state["state"] == "idle" and all(state["homed"].values())
+
+
+def test_http_manual_moves_are_refused_while_a_run_holds_the_lease(motion: Callable, spawn: Callable,
+                                                                   tmp_path: Path, client: Client) -> None:
+    env = motion(speed="0.05")
+    start_runner(spawn, env, tmp_path, "r9", write_protocol(tmp_path, SLOW_BODY))
+    wait_until(lambda: (state_of(client) or {}).get("completed", 0) >= 5, timeout=30)
+    port = free_port()
+    spawn("-m", "api_gateway", env={**env, "OT2_HTTP_PORT": str(port)}, ready="listening on")
+    answer = Http(port).post("/robot/home", {"target": "robot"})
+    assert answer.status == 403 and answer.body["holder"] == "runner:r9"
+    assert client.call("runner.state")["status"] == "running"
