@@ -1,6 +1,7 @@
 """The aiohttp application factory: the route table wired to handlers, the version rule and the error mapping."""
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterable
 
 import structlog
@@ -24,11 +25,17 @@ def create_app(gateway: Gateway, routes: Iterable[Route] = ROUTES) -> web.Applic
     app[GATEWAY_KEY] = gateway
     app[OPENAPI_KEY] = document(routes, version=software_version())
     for route in routes:
-        app.router.add_route(route.method, route.path, _endpoint(route, gateway))
+        app.router.add_route(route.method, _any_segment(route.path), _endpoint(route, gateway))
     # Registered last, so it only sees what no route matched (an unknown path, or a known one with another method).
     app.router.add_route("*", "/{tail:.*}", _unrouted(routes))
     app.on_shutdown.append(_close_websockets)
     return app
+
+
+def _any_segment(path: str) -> str:
+    """`/runs/{runId}` as aiohttp should match it: any one segment (braces too) is the parameter, so every
+    request that names the route reaches it and gets its own answer (a 404 for an unknown id)."""
+    return re.sub(r"\{(\w+)\}", r"{\1:[^/]+}", path)
 
 
 def _endpoint(route: Route, gateway: Gateway) -> _Endpoint:
