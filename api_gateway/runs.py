@@ -12,11 +12,13 @@ from aiohttp import web
 
 from api_gateway.context import Call
 from api_gateway.errors import ApiError, invalid
+from bus import BusError
 from run_daemon.analysis import analyze
 from run_daemon.journal import RunJournal, read_journal
 from run_daemon.store import ProtocolStore, StoreError, write_json
 
 ACTIONS = ("play", "pause", "stop")
+EXIT_POLL_S = 0.5
 
 
 def _data_dir(call: Call) -> Path:
@@ -160,12 +162,15 @@ async def _act(call: Call, view: dict[str, Any], action: str) -> None:
 def _watch_exit(call: Call, run_id: str) -> None:
     async def watch() -> None:
         while True:
-            spawns = (await call.gateway.client.call("supervisor.status", {}, idempotent=True))["spawns"]
+            try:
+                spawns = (await call.gateway.client.call("supervisor.status", {}, idempotent=True))["spawns"]
+            except BusError:  # the supervisor is restarting or busy: ask again on the next round
+                spawns = {f"run-{run_id}": {"state": "unknown"}}
             spawned = spawns.get(f"run-{run_id}")
             if spawned is None or spawned["state"] == "exited":
                 call.gateway.run_exits[run_id] = (spawned or {}).get("reason") or "the runner is gone"
                 return
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(EXIT_POLL_S)
     task = asyncio.ensure_future(watch())
     call.gateway.background.add(task)
     task.add_done_callback(call.gateway.background.discard)

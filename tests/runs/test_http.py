@@ -1,6 +1,8 @@
 """Protocols and runs over HTTP with the whole stack under the supervisor: upload, analyze, run, act."""
 from __future__ import annotations
 
+import os
+import signal
 import uuid
 from pathlib import Path
 from typing import Any, Callable
@@ -78,3 +80,18 @@ def test_pause_stop_and_illegal_actions_over_http(stack: Callable, tmp_path: Pat
     bad = http.post(f"/runs/{run_id}/actions", {"data": {"actionType": "jump"}})
     assert bad.status == 422 and "play, pause, stop" in bad.body["errors"][0]["detail"]
     assert http.get("/runs/not-a-run").status == 404
+
+
+def test_a_killed_runner_fails_its_run_with_the_reason_and_frees_the_robot(stack: Callable, tmp_path: Path) -> None:
+    robot, http = robot_with_http(stack, "0.05")
+    protocol_id = upload(http, ("slow.py", write_protocol(tmp_path, SLOW_BODY).read_bytes())).body["data"]["id"]
+    run_id = http.post("/runs", {"data": {"protocolId": protocol_id}}).body["data"]["id"]
+    http.post(f"/runs/{run_id}/actions", {"data": {"actionType": "play"}})
+    run_status(http, run_id, "running", timeout=30)
+    pid = wait_until(lambda: robot.status()["spawns"].get(f"run-{run_id}", {}).get("pid"), timeout=10)
+    os.kill(pid, signal.SIGKILL)
+    failed = run_status(http, run_id, "failed", timeout=20)
+    assert "SIGKILL" in failed["errors"][0]["detail"]
+    wait_until(lambda: robot.call("motion.state")["lease"] is None, timeout=10)
+    again = http.post("/runs", {"data": {"protocolId": protocol_id}})
+    assert again.status == 201
