@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from api_gateway import health, legacy, live, openapi
+from api_gateway import health, legacy, live, openapi, runs
 from api_gateway import update_server as u
 from api_gateway import schemas as s
 from api_gateway.context import Handler
@@ -116,6 +116,20 @@ ROUTES: tuple[Route, ...] = (
           "Websocket of live bus events as JSON text frames {topic, event}; one or more topic prefixes",
           style=Style.NEW, versioned=False, query=(Param("topic", {"type": "string"}, required=True),),
           errors=(400, 422)),
+    Route("POST", "/protocols", runs.post_protocol, None, "Upload a protocol (multipart `files`); analyzed in the "
+          "background", style=Style.NEW, ok=s.DATA, errors=(422,)),
+    Route("GET", "/protocols/{protocolId}", runs.get_protocol, None, "One stored protocol", style=Style.NEW,
+          ok=s.DATA, errors=(404, 422)),
+    Route("GET", "/protocols/{protocolId}/analyses", runs.get_analyses, None, "A protocol's analyses",
+          style=Style.NEW, ok=s.DATA, errors=(404, 422)),
+    Route("POST", "/runs", runs.post_run, None, "Create the current run of a protocol", style=Style.NEW,
+          ok=s.DATA, errors=(404, 409, 422)),
+    Route("GET", "/runs/{runId}", runs.get_run, None, "One run and its status", style=Style.NEW, ok=s.DATA,
+          errors=(404, 422)),
+    Route("POST", "/runs/{runId}/actions", runs.post_action, None, "play, pause or stop a run", style=Style.NEW,
+          ok=s.DATA, errors=(404, 409, 422, 503, 504)),
+    Route("GET", "/runs/{runId}/commands", runs.get_commands, None, "A run's completed commands, paged",
+          style=Style.NEW, ok=s.DATA, errors=(404, 422)),
     Route("GET", "/openapi.json", openapi.serve, None, "This document", versioned=False, ok=s.OPENAPI, errors=()),
     *UPDATE_SERVER_ROUTES,
     *SETTINGS_ROUTES,

@@ -56,3 +56,6 @@ MODULES: Schema = {"oneOf": [
     obj({"data": {"type": "array"}, "meta": obj({"cursor": {"type": "integer"}, "totalLength": {"type": "integer"}})}),
     obj({"modules": {"type": "array"}})]}
 OPENAPI: Schema = obj({"openapi": STRING, "info": {"type": "object"}, "paths": {"type": "object"}})
+
+# The JSON:API envelope of the protocol and run routes: `{"data": ...}` (a list envelope adds `meta`).
+DATA: Schema = obj({"data": {"type": ["object", "array"]}})

@@ -29,18 +29,21 @@ class GatewaySettings:
     call_timeout: float = 3.0
     motion_timeout: float = 120.0
     name_refresh_s: float = 30.0
+    data_dir: str = "var/data"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "GatewaySettings":
         """Read OT2_HTTP_HOST, OT2_HTTP_PORT, OT2_DISCOVERY (on|off), OT2_ROBOT_NAME, OT2_HTTP_MAX_BODY (bytes)
-        and OT2_HTTP_CALL_TIMEOUT (seconds a bus call that does not move the robot may take)."""
+        OT2_HTTP_CALL_TIMEOUT (seconds a bus call that does not move the robot may take) and OT2_DATA_DIR (stored
+        protocols and runs)."""
         env = os.environ if env is None else env
         return cls(host=_host(env.get("OT2_HTTP_HOST", DEFAULT_HOST)),
                    port=_int(env, "OT2_HTTP_PORT", DEFAULT_PORT, 0, 65535),
                    discovery=_switch(env.get("OT2_DISCOVERY", "off")),
                    robot_name=_name(env.get("OT2_ROBOT_NAME", DEFAULT_ROBOT_NAME)),
                    max_body_bytes=_int(env, "OT2_HTTP_MAX_BODY", MAX_BODY_BYTES, 1024, 256 * 1024 * 1024),
-                   call_timeout=_seconds(env, "OT2_HTTP_CALL_TIMEOUT", 3.0))
+                   call_timeout=_seconds(env, "OT2_HTTP_CALL_TIMEOUT", 3.0),
+                   data_dir=env.get("OT2_DATA_DIR", "var/data") or "var/data")
 
     @property
     def loopback(self) -> bool:

@@ -2,23 +2,39 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import time
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from opentrons.errors import ProtocolError, UnsupportedError
+from opentrons.errors import ProtocolError
 from opentrons.protocols.api_level import MAX_SUPPORTED
-from opentrons.protocols.parse import optional_level, parse
+from opentrons.protocols.parse import Protocol, optional_level, parse
 
 BackendFactory = Callable[[], Any]
+CommandListener = Callable[[Dict[str, Any]], None]
+FIXED_TRASH = "opentrons_1_trash_1100ml_fixed"
 
 
-def bus_backend_factory() -> Any:
-    """The backend that drives the motion daemon over the bus (not available yet)."""
-    raise UnsupportedError(
-        "The bus backend (motion daemon) is not available in this version; "
-        "pass backend_factory=SimulationBackend to run without hardware"
-    )
+def bus_backend_factory(holder: Optional[str] = None) -> Any:
+    """An opened backend that drives the motion daemon over the bus (lease taken, robot homed)."""
+    import zmq
+
+    from bus import BusConfig, BusError, Client
+    from opentrons.engine.bus_backend import BusBackend
+
+    config = BusConfig.from_env()
+    ctx = zmq.Context.instance()
+    backend = BusBackend(lambda: Client(ctx, config), holder or f"execute:{os.getpid()}")
+    try:
+        backend.open()
+    except BaseException:
+        with contextlib.suppress(BusError):  # the error that stopped the opening is the one to report
+            backend.close()
+        raise
+    return backend
 
 
 def get_protocol_api(version: Optional[str] = None, backend_factory: Optional[BackendFactory] = None,
@@ -31,17 +47,123 @@ def get_protocol_api(version: Optional[str] = None, backend_factory: Optional[Ba
     return make_context(level, backend, [Path(p) for p in custom_labware_paths or ()], simulating=False)
 
 
-def execute(protocol_path: str, backend_factory: Optional[BackendFactory] = None,
-            custom_labware_paths: Optional[Sequence[str]] = None) -> Any:
-    """Run a protocol file through the backend; return its run log."""
-    from opentrons.runner import make_context, run_protocol
+def listen_to_commands(engine: Any, listener: CommandListener) -> None:
+    """Call ``listener(record)`` after each command the engine finishes or fails.
 
+    A record holds ``index``, ``commandType``, ``params``, ``status`` ('succeeded'/'failed'),
+    ``startedAt``/``completedAt`` (epoch seconds) and ``error`` (None or ``{errorType, detail}``).
+    """
+    run_command = engine.execute
+
+    def execute_and_report(command_type: str, params: Dict[str, Any], text: Optional[str] = None) -> Any:
+        index, started = len(engine.commands), time.time()
+        try:
+            result = run_command(command_type, params, text)
+        except BaseException as exc:
+            listener(command_record(index, engine.commands[index], started, exc))
+            raise
+        listener(command_record(index, engine.commands[index], started, None))
+        return result
+
+    engine.execute = execute_and_report
+
+
+def command_record(index: int, command: Dict[str, Any], started: float,
+                   error: Optional[BaseException]) -> Dict[str, Any]:
+    """What is known of one finished command, for a run log, a journal or an event."""
+    return {"index": index, **command, "status": "failed" if error else "succeeded",
+            "startedAt": started, "completedAt": time.time(),
+            "error": {"errorType": type(error).__name__, "detail": str(error)} if error else None}
+
+
+def load(protocol_path: str) -> Protocol:
+    """Read and parse a protocol file."""
     text = Path(protocol_path).read_text(encoding="utf-8")
-    protocol = parse(text, Path(protocol_path).name)
+    return parse(text, Path(protocol_path).name)
+
+
+def execute(protocol_path: str, backend_factory: Optional[BackendFactory] = None,
+            custom_labware_paths: Optional[Sequence[str]] = None,
+            listener: Optional[CommandListener] = None) -> Any:
+    """Run a protocol file through the backend (closed afterwards); return its run log."""
+    from opentrons.runner import run_protocol
+
+    protocol = load(protocol_path)
     backend = (backend_factory or bus_backend_factory)()
-    context = make_context(protocol.api_level, backend,
-                           [Path(p) for p in custom_labware_paths or ()], simulating=False)
-    return run_protocol(protocol, context)
+    try:
+        context = listened_context(protocol, backend, [Path(p) for p in custom_labware_paths or ()], listener)
+        return run_protocol(protocol, context)
+    finally:
+        # The bus backend holds the hardware lease: give it back however the run ended.
+        if hasattr(backend, "close"):
+            backend.close()
+
+
+def listened_context(protocol: Protocol, backend: Any, labware_dirs: Sequence[Path],
+                     listener: Optional[CommandListener]) -> Any:
+    """A ProtocolContext whose every command, the set-up ones included, is reported to ``listener``."""
+    from opentrons.definitions import DefinitionStore
+    from opentrons.engine.engine import Engine
+    from opentrons.protocol_api.protocol_context import ProtocolContext
+
+    engine = Engine(DefinitionStore(labware_dirs), backend)
+    if listener is not None:
+        listen_to_commands(engine, listener)
+    return ProtocolContext(engine, protocol.api_level, False)
+
+
+def make_safe(engine: Any) -> None:
+    """After a halt: clear it, home, drop every attached tip into the fixed trash (homing that mount)."""
+    engine.backend.recover()
+    trash = next((lw.labware_id for lw in engine.labware.values()
+                  if lw.definition["parameters"].get("loadName") == FIXED_TRASH), None)
+    for pipette in list(engine.pipettes.values()):
+        if pipette.has_tip:
+            where = {"labwareId": trash, "wellName": "A1"} if trash else {}
+            engine.execute("dropTip" if trash else "dropTipInPlace", {"pipetteId": pipette.pipette_id, **where},
+                           "Dropping tip into the trash: the run was stopped")
+
+
+class TerminalRun:
+    """One ``opentrons_execute`` run: prints each new run-log line as its command completes."""
+
+    def __init__(self, protocol_path: str, labware_paths: Sequence[str]) -> None:
+        self.protocol = load(protocol_path)
+        self.labware_paths = [Path(p) for p in labware_paths]
+        self.printed = 0
+        self.context: Any = None
+
+    def run(self) -> None:
+        """Home, run the protocol, print as it goes; Ctrl-C halts and leaves the robot safe."""
+        from opentrons.runner import run_protocol
+
+        backend = bus_backend_factory()
+        try:
+            self.context = listened_context(self.protocol, backend, self.labware_paths,
+                                            lambda *_: self.print_new_lines())
+            try:
+                run_protocol(self.protocol, self.context)
+            except KeyboardInterrupt:
+                self.stop_safely(backend)
+                raise
+            self.print_new_lines()
+        finally:
+            backend.close()
+
+    def stop_safely(self, backend: Any) -> None:
+        """Halt motion, then drop tips in the trash and home."""
+        print("Stopping: halting motion, dropping tips and homing", file=sys.stderr, flush=True)
+        backend.halt("stopped from the terminal (Ctrl-C)")
+        make_safe(self.context.engine)
+
+    def print_new_lines(self) -> None:
+        """Print the run-log entries not yet printed, indented by nesting level."""
+        if self.context is None:  # the set-up commands inside the context's constructor log nothing
+            return
+        log: List[Dict[str, Any]] = self.context.engine.run_log
+        for entry in log[self.printed:]:
+            print("\t" * entry["level"] + entry["payload"]["text"], flush=True)
+        self.printed = len(log)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -51,15 +173,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("protocol", metavar="PROTOCOL")
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[])
     args = parser.parse_args(argv)
+    from bus import BusError
     from opentrons.runner import print_error
-    from opentrons.simulate import format_runlog
 
     try:
-        runlog = execute(args.protocol, None, args.custom_labware_path)
-    except ProtocolError as exc:
-        print_error(str(exc))
+        TerminalRun(args.protocol, args.custom_labware_path).run()
+    except (ProtocolError, BusError, OSError) as exc:
+        print_error(f"{type(exc).__name__}: {exc}")
         return 1
-    print(format_runlog(runlog))
+    except KeyboardInterrupt:
+        print_error("Run stopped by Ctrl-C; the robot is homed with its tips in the trash")
+        return 130
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,10 +67,12 @@ def test_custom_labware_folder_is_used() -> None:
     assert done.stdout == (HERE / "golden" / "custom_labware.log").read_text(encoding="utf-8")
 
 
-def test_execute_says_the_bus_backend_is_not_available_yet() -> None:
-    done = _run("opentrons_execute", str(HERE / "protocols" / "copy96.py"))
+def test_execute_without_a_motion_daemon_says_so(tmp_path: Path) -> None:
+    done = subprocess.run([str(BIN / "opentrons_execute"), str(HERE / "protocols" / "copy96.py")],
+                          capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
+                          env={**os.environ, "OT2_RUN_DIR": str(tmp_path)})
     assert done.returncode == 1
-    assert "bus backend" in done.stderr
+    assert "Unavailable" in done.stderr and "motion" in done.stderr
 
 
 def test_info_logging_is_one_json_line_on_stderr() -> None:

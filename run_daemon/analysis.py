@@ -1,0 +1,90 @@
+"""Protocol analysis in a child process with a time limit: `python -m run_daemon.analysis PROTOCOL [-L DIR]`."""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+DEFAULT_TIME_LIMIT_S = 60.0
+
+
+def analyze(protocol: Path, labware_dirs: Sequence[Path] = (), time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> dict:
+    """Simulate ``protocol`` in a child process; a child that overruns ``time_limit_s`` is killed and the
+    analysis is ``not-ok`` with an error saying so (an endless loop never hangs the caller)."""
+    argv = [sys.executable, "-m", "run_daemon.analysis", str(protocol)]
+    for folder in labware_dirs:
+        argv += ["-L", str(folder)]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=time_limit_s, check=False)
+    except subprocess.TimeoutExpired:
+        return failed_analysis("AnalysisTimeout",
+                               f"the analysis did not finish within {time_limit_s:g} s; "
+                               "check the protocol for an endless loop")
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        detail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        return failed_analysis("AnalysisCrashed", f"the analysis process ended without a result: {detail[0]}")
+
+
+def empty_analysis(result: str) -> dict:
+    """An analysis with ``result`` and nothing loaded, run or gone wrong yet."""
+    return {"result": result, "robotType": "OT-2 Standard", "commands": [], "labware": [], "pipettes": [],
+            "modules": [], "liquids": [], "runTimeParameters": [], "errors": []}
+
+
+def failed_analysis(error_type: str, detail: str) -> dict:
+    """A not-ok analysis with one error and nothing else known."""
+    return {**empty_analysis("not-ok"), "errors": [error(error_type, detail)]}
+
+
+def error(error_type: str, detail: str) -> dict:
+    """An error entry as the analysis and run records show it."""
+    return {"id": f"error-{time.time_ns()}", "createdAt": time.time(), "errorType": error_type, "detail": detail}
+
+
+def simulate(protocol_path: Path, labware_dirs: Sequence[Path]) -> dict:
+    """Run the protocol on the simulation backend and describe what it loads and does."""
+    from opentrons.engine.sim_backend import SimulationBackend
+    from opentrons.errors import ProtocolError
+    from opentrons.execute import listened_context, load
+    from opentrons.runner import run_protocol
+
+    records: list[dict[str, Any]] = []
+    try:
+        protocol = load(str(protocol_path))
+        context = listened_context(protocol, SimulationBackend(), list(labware_dirs), records.append)
+        run_protocol(protocol, context)
+    except (ProtocolError, OSError, UnicodeDecodeError) as exc:
+        return {**failed_analysis(type(exc).__name__, str(exc)), "commands": [_command(r) for r in records]}
+    engine = context.engine
+    return {**empty_analysis("ok"), "commands": [_command(r) for r in records],
+            "labware": [{"id": lw.labware_id, "loadName": lw.definition["parameters"]["loadName"],
+                         "displayName": lw.display_name, "location": lw.location} for lw in engine.labware.values()],
+            "pipettes": [{"id": p.pipette_id, "pipetteName": p.name, "mount": p.mount}
+                         for p in engine.pipettes.values()],
+            "modules": [{"id": m.module_id, "model": m.model, "location": {"slotName": m.slot}}
+                        for m in engine.modules.values()]}
+
+
+def _command(record: dict[str, Any]) -> dict[str, Any]:
+    return {"id": f"command-{record['index']}", "key": f"command-{record['index']}", "intent": "protocol",
+            "createdAt": record["startedAt"], **record}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Print the analysis of one protocol as JSON on stdout."""
+    parser = argparse.ArgumentParser(prog="python -m run_daemon.analysis", description="Analyze a protocol")
+    parser.add_argument("protocol", type=Path)
+    parser.add_argument("-L", "--custom-labware-path", action="append", default=[], type=Path)
+    args = parser.parse_args(argv)
+    json.dump(simulate(args.protocol, args.custom_labware_path), sys.stdout, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tests of protocol runs through the bus: the bus backend, opentrons_execute and the runner process."""
