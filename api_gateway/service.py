@@ -50,12 +50,14 @@ async def serve(settings: GatewaySettings, config: BusConfig) -> None:
     ctx = zmq.asyncio.Context()
     gateway, subscriber = build(settings, config, ctx)
     host = ServiceHost(SERVICE, config, ctx, status=lambda: _status(gateway))
-    host.bind()
     runner = web.AppRunner(create_app(gateway), access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     listening = [f"http://{a[0]}:{a[1]}" for a in runner.addresses]
+    # Like every daemon, the gateway answers `<service>.state` on the bus, once its HTTP side listens.
+    host.server.register(f"{SERVICE}.state", lambda args: {**_status(gateway), "http": listening})
+    host.bind()
     print(f"api_gateway listening on {' '.join(listening)}", flush=True)
     log.info("http_listening", urls=listening)
     advertiser = Advertiser(settings, gateway.name.current)

@@ -86,17 +86,24 @@ def motion_back(client: Client, old_pid: int) -> bool:
     return pid not in (None, old_pid) and answers(client, "motion.state") is not None
 
 
-def rss_mb(pids: list[int]) -> float:
-    """The summed resident memory of `pids`, from /proc."""
-    total_kb = 0
+def memory_mb(pids: list[int]) -> tuple[float, float]:
+    """The stack's resident memory with shared pages counted once (sum of PSS; the daemons are forked from one
+    preloaded parent, so they share most pages), and the plain sum of each process's RSS, from /proc."""
+    pss_kb = rss_kb = 0
     for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
+            pss_kb += _field_kb(Path(f"/proc/{pid}/smaps_rollup"), "Pss:")
+            rss_kb += _field_kb(Path(f"/proc/{pid}/status"), "VmRSS:")
         except FileNotFoundError:
             pass
-    return total_kb / 1024
+    return pss_kb / 1024, rss_kb / 1024
+
+
+def _field_kb(path: Path, name: str) -> int:
+    for line in path.read_text().splitlines():
+        if line.startswith(name):
+            return int(line.split()[1])
+    return 0
 
 
 def descendants(root: int) -> list[int]:
@@ -132,7 +139,7 @@ def measure(work: Path) -> dict[str, Any]:
         pids = descendants(proc.pid)
         idle = []
         for _ in range(IDLE_SAMPLES):
-            idle.append(rss_mb(pids))
+            idle.append(memory_mb(pids))
             time.sleep(0.1)
         old = status["processes"]["motion"]["pid"]
         killed = time.monotonic()
@@ -144,7 +151,8 @@ def measure(work: Path) -> dict[str, Any]:
         proc.wait(timeout=DEADLINE)
         client.close()
         ctx.term()
-    return {"cold_start_s": round(cold, 3), "restart_s": round(restart, 3), "idle_rss_mb": round(max(idle), 1),
+    return {"cold_start_s": round(cold, 3), "restart_s": round(restart, 3), "idle_rss_mb": round(max(m[0] for m in idle), 1),
+            "idle_rss_sum_mb": round(max(m[1] for m in idle), 1),
             "daemons": names, "stand_ins": stand_ins, "restart_backoff_s": ProcessSpec.backoff_base, "processes": len(pids), "cpus": os.cpu_count()}
 
 
