@@ -12,6 +12,8 @@ from typing import Any, Optional
 
 import structlog
 
+from bus.atomic import fsync_dir
+
 JOURNAL_NAME = "journal.jsonl"
 TERMINAL_STATUSES = ("stopped", "failed", "succeeded")
 Entry = tuple[bytes, Optional[Callable[[], None]]]
@@ -27,7 +29,7 @@ class RunJournal:
         run_dir.mkdir(parents=True, exist_ok=True)
         self.path = run_dir / JOURNAL_NAME
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        _fsync_dir(run_dir)
+        fsync_dir(run_dir)  # the new file's entry must reach the disk too
         self._queue: queue.SimpleQueue[Optional[Entry]] = queue.SimpleQueue()
         self._failure: Optional[OSError] = None
         self._writer = threading.Thread(target=self._write_loop, name="journal", daemon=True)
@@ -126,10 +128,3 @@ def read_journal(run_dir: Path) -> RunRecord:
     return record
 
 
-def _fsync_dir(path: Path) -> None:
-    # A new file's directory entry must reach the disk too, or a power loss can lose the whole file.
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

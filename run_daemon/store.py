@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from bus.atomic import write_bytes_atomically
 
 PROTOCOL_SUFFIXES = (".py", ".json")
 
@@ -18,12 +19,7 @@ class StoreError(ValueError):
 
 def write_json(path: Path, data: Any) -> None:
     """Replace `path` with `data` as JSON, durably: a crash leaves the old file or the new one, never half."""
-    temp = path.with_suffix(".tmp")
-    with open(temp, "w", encoding="utf-8") as out:
-        json.dump(data, out, default=str)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp, path)
+    write_bytes_atomically(path, json.dumps(data, default=str).encode())
 
 
 class ProtocolStore:

@@ -19,7 +19,7 @@ from bus import BadRequest
 from supervisor.arbiter import Arbiter
 from supervisor.table import PYTHON, ProcessSpec
 from supervisor.watcher import State
-from update_daemon.atomic import read_json_object, write_json_atomically
+from bus.atomic import read_json_object, write_json_atomically
 
 log = structlog.get_logger("supervisor.software")
 ACTIVE = Path("software") / "active.json"

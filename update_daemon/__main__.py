@@ -13,7 +13,7 @@ import zmq.asyncio
 
 from bus import BusConfig, BusError, configure_logging
 from bus.service import ServiceHost
-from update_daemon.atomic import remove_stale_temporaries
+from bus.atomic import remove_stale_temporaries
 from update_daemon.config import ConfigError, UpdateConfig
 from update_daemon.service import UpdatePaths, UpdateService
 from update_daemon.settings import SettingsStore

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from bus import BadRequest
-from update_daemon.atomic import CorruptFile, read_json_object, write_json_atomically
+from bus.atomic import CorruptFile, read_json_object, write_json_atomically
 from update_daemon.flags import BY_ID, FLAGS
 
 MAX_NAME_LENGTH = 63

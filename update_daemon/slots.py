@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from update_daemon.artifact import Cancelled
-from update_daemon.atomic import fsync_dir, read_json_object, write_json_atomically
+from bus.atomic import fsync_dir, read_json_object, write_json_atomically
 
 SLOTS = ("a", "b")
 ACTIVE_FILE = "active.json"

@@ -1,4 +1,4 @@
-"""Atomic files: write to a temporary file, fsync, rename, so a crash leaves the old or the new file, never half."""
+"""Atomic files for every owner of persistent data: temp file, fsync, rename, fsync the folder; never half a file."""
 from __future__ import annotations
 
 import json
