@@ -69,12 +69,15 @@ def stack(spawn: Callable[..., Proc], run_dir: Path, tmp_path: Path) -> Iterator
         table = tmp_path / "table.json"
         table.write_text(json.dumps({"processes": list(entries)}))
         config = BusConfig.from_env({"OT2_RUN_DIR": str(run_dir)})
-        sub = Subscriber(ctx, [config.pub("supervisor")], ["supervisor.process.", "supervisor.spawn."])
+        sub = Subscriber(ctx, [config.pub("supervisor")],
+                         ["supervisor.process.", "supervisor.spawn.", "supervisor.heartbeat"])
         proc = spawn("-m", "supervisor", "--run-dir", str(run_dir), "start", "--json-logs", "--table", str(table),
                      "--data-dir", str(tmp_path / "data"), *extra, env={"OT2_RUN_DIR": "", "OT2_DATA_DIR": ""})
         running = Stack(proc, config, ctx, sub)
         stacks.append(running)
         wait_until(lambda: _answers(running), 20.0, interval=0.05)
+        # A subscription takes a moment to reach the publisher: until a heartbeat arrives, events can be lost.
+        running.wait_event("supervisor.heartbeat", lambda _: True)
         return running
     yield start
     for running in stacks:
