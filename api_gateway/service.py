@@ -16,6 +16,7 @@ from api_gateway.names import RobotName
 from api_gateway.notifications import NotificationHub
 from api_gateway.settings import GatewaySettings
 from bus import SERVICES, AsyncClient, AsyncSubscriber, BusConfig
+from bus.loop import run as run_loop
 from bus.service import ServiceHost
 
 log = structlog.get_logger("api_gateway")
@@ -79,4 +80,4 @@ def _status(gateway: Gateway) -> dict[str, Any]:
 
 def run(settings: GatewaySettings, config: BusConfig) -> None:
     """Blocking entry point for the main."""
-    asyncio.run(serve(settings, config))
+    run_loop(serve(settings, config))

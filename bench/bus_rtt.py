@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -17,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from floor import PAYLOAD, compare, floor_caller, percentiles_us, serve_floor, start  # noqa: E402
 
 from bus import BusConfig, Client, Publisher, RequestServer, Subscriber  # noqa: E402
+from bus.loop import run as run_loop  # noqa: E402
 
 ROUNDS = 5000
 EVENTS = 200_000
@@ -67,7 +67,7 @@ def main() -> None:
     if args.role == "floor":
         return serve_floor(config.rpc("gateway"))
     if args.role == "bus":
-        return asyncio.run(serve_bus(config))
+        return run_loop(serve_bus(config))
     if args.role == "publish":
         return publish_burst(config, EVENTS)
     with tempfile.TemporaryDirectory(prefix="ot2b-") as run_dir:

@@ -5,7 +5,6 @@ bus ServiceHost (this file with `--stand-in NAME`), and the output says so.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -36,6 +35,7 @@ def stand_in(name: str) -> None:
     import zmq.asyncio
 
     from bus import configure_logging
+    from bus.loop import run as run_loop
     from bus.service import ServiceHost
 
     async def serve() -> None:
@@ -44,7 +44,7 @@ def stand_in(name: str) -> None:
         host.server.register(f"{name}.state", lambda args: {"pid": os.getpid()})
         host.bind()
         await host.run()
-    asyncio.run(serve())
+    run_loop(serve())
 
 
 def table(work: Path) -> tuple[list[str], bool, Path | None]:

@@ -9,6 +9,7 @@ import structlog
 import zmq.asyncio
 
 from bus import BusConfig, BusError, configure_logging
+from bus.loop import run as run_loop
 from bus.service import ServiceHost
 from motion_daemon.board_factory import open_board
 from motion_daemon.config import MotionSettings, SettingsError
@@ -37,7 +38,7 @@ def main() -> int:
         structlog.get_logger("motion").error("bad_settings", reason=str(exc))
         print(f"motion_daemon: {exc}", file=sys.stderr)
         return 2
-    asyncio.run(serve(settings, config))
+    run_loop(serve(settings, config))
     return 0
 
 

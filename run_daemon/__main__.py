@@ -13,6 +13,7 @@ import zmq
 import zmq.asyncio
 
 from bus import BusConfig, BusError, Client, configure_logging
+from bus.loop import run as run_loop
 from bus.service import ServiceHost
 from opentrons.engine.bus_backend import BusBackend
 from run_daemon.journal import RunJournal
@@ -62,7 +63,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"run_daemon: {exc}", file=sys.stderr)
         return 2
     data_dir = Path(os.environ.get("OT2_DATA_DIR", "var/data"))
-    status = asyncio.run(serve(args, config, data_dir))
+    status = run_loop(serve(args, config, data_dir))
     structlog.get_logger("runner").info("runner_exit", status=status)
     return EXIT_CODES.get(status, 1)
 

@@ -14,6 +14,7 @@ import structlog
 import zmq.asyncio
 
 from bus import BadRequest, BusConfig, Conflict, configure_logging
+from bus.loop import run as run_loop
 from bus.service import ServiceHost
 from supervisor.arbiter import Arbiter
 from supervisor.control import Control
@@ -64,7 +65,7 @@ def run(options: StartOptions) -> int:
     try:
         lock = _lock_run_dir(options.config)
         try:
-            asyncio.run(_serve(options, table, view, forkserver))
+            run_loop(_serve(options, table, view, forkserver))
         finally:
             lock.close()
     finally:

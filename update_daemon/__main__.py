@@ -12,6 +12,7 @@ import structlog
 import zmq.asyncio
 
 from bus import BusConfig, BusError, configure_logging
+from bus.loop import run as run_loop
 from bus.service import ServiceHost
 from bus.atomic import remove_stale_temporaries
 from update_daemon.config import ConfigError, UpdateConfig
@@ -64,7 +65,7 @@ def main() -> int:
         log.error("bad_settings", reason=str(exc))
         print(f"update_daemon: {exc}", file=sys.stderr)
         return 2
-    asyncio.run(serve(config, bus_config))
+    run_loop(serve(config, bus_config))
     return 0
 
 
