@@ -11,7 +11,7 @@ import zmq.asyncio
 from bus.client import (DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RequestIds, attempt_budgets, new_dealer,
                         timed_out, unavailable)
 from bus.endpoints import BusConfig, service_of
-from bus.envelope import Reply, Request, decode_reply, encode_request
+from bus.envelope import Reply, Request, decode_reply, encode_request, new_packer
 from bus.errors import BadEnvelope
 
 
@@ -59,6 +59,7 @@ class AsyncClient:
         self.connect_timeout = connect_timeout
         self._ctx = ctx
         self._ids = RequestIds()
+        self._packer = new_packer()
         self._channels: dict[str, _Channel] = {}
 
     async def call(self, op: str, args: dict[str, Any] | None = None, *, timeout: float | None = None,
@@ -88,7 +89,7 @@ class AsyncClient:
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         channel.pending[req.id] = future
         try:
-            await channel.socket.send(encode_request(req))
+            await channel.socket.send(encode_request(req, self._packer))
             return await asyncio.wait_for(future, budget)
         except asyncio.TimeoutError:
             return None

@@ -9,7 +9,7 @@ from typing import Any
 import zmq
 
 from bus.endpoints import BusConfig, service_of
-from bus.envelope import MAX_MESSAGE_BYTES, Request, decode_reply, encode_request
+from bus.envelope import MAX_MESSAGE_BYTES, Request, decode_reply, encode_request, new_packer
 from bus.errors import BadEnvelope, BusTimeout, Unavailable
 
 DEFAULT_TIMEOUT = 5.0
@@ -70,6 +70,7 @@ class Client:
         self.connect_timeout = connect_timeout
         self._ctx = ctx
         self._ids = RequestIds()
+        self._packer = new_packer()
         self._sockets: dict[str, zmq.Socket] = {}
 
     def call(self, op: str, args: dict[str, Any] | None = None, *, timeout: float | None = None,
@@ -98,7 +99,7 @@ class Client:
     def _try_once(self, service: str, req: Request, budget: float) -> Any:
         sock = self._socket(service)
         end = time.monotonic() + budget
-        payload = encode_request(req)
+        payload = encode_request(req, self._packer)
         try:
             sock.send(payload, zmq.NOBLOCK)
         except zmq.Again:  # with IMMEDIATE, a send fails while no server is connected: give it a moment

@@ -10,9 +10,9 @@ from typing import Any
 import zmq
 import zmq.asyncio
 
-from bus.envelope import MAX_MESSAGE_BYTES, Event, decode_event, encode_event
+from bus.envelope import MAX_MESSAGE_BYTES, Event, decode_event, encode_event, new_packer
 from bus.errors import BadEnvelope
-from bus.frames import recv_frames, send_frames
+from bus.frames import recv_event_frames, send_frames
 
 DEFAULT_HWM = 100_000
 HEARTBEAT_INTERVAL = 0.5
@@ -37,6 +37,7 @@ class Publisher:
         self._ctx = ctx if type(ctx) is zmq.Context else zmq.Context.shadow(ctx.underlying)
         self._socket: zmq.Socket | None = None
         self._seqs: dict[str, int] = {}
+        self._packer = new_packer()
 
     def bind(self) -> None:
         """Bind the PUB socket."""
@@ -57,7 +58,8 @@ class Publisher:
             raise RuntimeError("Publisher.publish() before bind()")
         seq = self._seqs.get(topic, 0) + 1
         self._seqs[topic] = seq
-        send_frames(self._socket, (topic.encode(), encode_event(seq, self.source, data)), zmq.NOBLOCK)
+        send_frames(self._socket, (topic.encode(), encode_event(seq, self.source, data, packer=self._packer)),
+                    zmq.NOBLOCK)
         return seq
 
     def seqs(self) -> dict[str, int]:
@@ -130,8 +132,8 @@ def _new_sub(ctx: Any, endpoints: Iterable[str], prefixes: Iterable[str]) -> Any
     return sock
 
 
-def _decode(frames: list[bytes], tracker: GapTracker) -> Event | None:
-    if len(frames) != 2:
+def _decode(frames: list[bytes] | tuple[bytes, bytes] | None, tracker: GapTracker) -> Event | None:
+    if frames is None or len(frames) != 2:
         return None
     try:
         event = decode_event(frames[0], frames[1])
@@ -152,7 +154,7 @@ class Subscriber:
         end = None if timeout is None else time.monotonic() + timeout
         while True:
             try:
-                frames = recv_frames(self._socket, zmq.NOBLOCK)
+                frames = recv_event_frames(self._socket, zmq.NOBLOCK)
             except zmq.Again:
                 left = None if end is None else end - time.monotonic()
                 if left is not None and left <= 0:

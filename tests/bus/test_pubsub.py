@@ -98,3 +98,36 @@ def test_late_joiner_against_a_live_service(demo: Callable, config: BusConfig, c
     ticks = [e for e in events if e.topic == "motion.tick"]
     assert [e.seq for e in ticks] == [5] and ticks[0].missed == 0
     sub.close()
+
+
+def test_malformed_messages_from_a_publisher_are_dropped_and_later_events_still_arrive(tmp_path) -> None:
+    from bus.envelope import encode_event
+    ctx = zmq.Context()
+    raw = ctx.socket(zmq.PUB)
+    endpoint = f"ipc://{tmp_path}/pub"
+    raw.bind(endpoint)
+    sub = Subscriber(ctx, [endpoint], ["motion."])
+
+    def good(seq: int) -> list[bytes]:
+        return [b"motion.tick", encode_event(seq, "motion", {"i": seq})]
+    try:
+        def joined() -> bool:
+            raw.send_multipart([b"motion.join", encode_event(1, "motion", None)])
+            return sub.recv(timeout=0.1) is not None
+        wait_until(joined, 10)
+        malformed = [[b"motion.one-frame"], [b"motion.tick", b"\xc1 not msgpack"],
+                     [b"motion.tick", b"\x00", b"extra"],
+                     [b"motion.tick", b"\x00", b"motion.tick", b"more"], [b"motion.\xff", encode_event(91, "motion", {})]]
+        for seq, junk in enumerate(malformed, start=1):
+            raw.send_multipart(good(seq))
+            raw.send_multipart(junk)
+        raw.send_multipart(good(6))
+        received = []
+        while (event := sub.recv(timeout=1)) is not None:
+            received.append(event)
+        ticks = [e for e in received if e.topic == "motion.tick"]
+        assert [e.seq for e in ticks] == [1, 2, 3, 4, 5, 6] and all(e.missed == 0 for e in ticks)
+    finally:
+        sub.close()
+        raw.close(linger=0)
+        ctx.term()
