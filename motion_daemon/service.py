@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 
 import structlog
 
-from bus import SERVICES, AsyncSubscriber, BadRequest, Conflict, ControllerUnavailable, heartbeat_topic
+from bus import (SERVICES, AsyncClient, AsyncSubscriber, BadRequest, BusError, Conflict, ControllerUnavailable,
+                 heartbeat_topic)
+from bus.follow import Follower, UpdateSettingsView
 from bus.service import ServiceHost
 from motion_daemon.driver.axes import AXES
 from motion_daemon.driver.driver import SmoothieDriver
@@ -23,6 +25,8 @@ T = TypeVar("T")
 log = structlog.get_logger("motion.service")
 POSITION_INTERVAL_S = 0.05
 RECONNECT_INTERVAL_S = 1.0
+OTHERS = [s for s in SERVICES if s != "motion"]
+FLAGS_WAIT_S = 5.0  # how long the boot home waits to learn disableHomeOnBoot from the update daemon
 
 
 class MotionService:
@@ -41,6 +45,9 @@ class MotionService:
         self._unavailable = asyncio.Event()
         self._started = asyncio.Event()
         self.firmware = FirmwareUpdater(driver, self._call, firmware, self._publish_state)
+        # The feature flags, as the update daemon announces them; `disableHomeOnBoot` decides the boot home.
+        self.flags = UpdateSettingsView()
+        self.flags.on_flags(lambda flags: self._publish_state())
         for verb in ("state", "position", "home", "move", "engaged", "disengage", "pipettes", "lights",
                      "identify", "halt", "reset", "lease.acquire", "lease.release", "firmware.update"):
             host.server.register(f"motion.{verb}", getattr(self, "op_" + verb.replace(".", "_")))
@@ -51,8 +58,16 @@ class MotionService:
         """Connect in the background (the bus answers meanwhile), then serve until stopped."""
         self._loop = asyncio.get_running_loop()
         self.driver.add_listener(lambda snap: self._loop.call_soon_threadsafe(self._on_change, snap))
-        await self.host.run(self._connect(), self._publish_positions(), self._reconnect_when_lost(),
-                            self._watch_lease())
+        client = AsyncClient(self.host.ctx, self.host.config)
+        sub = AsyncSubscriber(self.host.ctx, [self.host.config.pub(s) for s in OTHERS],
+                              [*(heartbeat_topic(s) for s in OTHERS), "update.settings"])
+        follower = self.flags.follower(client, sub.tracker)
+        try:
+            await self.host.run(self._connect(), self._publish_positions(), self._reconnect_when_lost(),
+                                self._watch_bus(sub, follower), follower.keep_synced(), self._home_on_boot(follower))
+        finally:
+            sub.close()
+            client.close()
         self._worker.shutdown(wait=False, cancel_futures=True)
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
@@ -122,23 +137,40 @@ class MotionService:
                 log.info("controller_still_unavailable", reason=str(exc))
                 await asyncio.sleep(RECONNECT_INTERVAL_S)
 
-    async def _watch_lease(self) -> None:
-        others = [s for s in SERVICES if s != "motion"]
-        config = self.host.config
-        sub = AsyncSubscriber(self.host.ctx, [config.pub(s) for s in others], [heartbeat_topic(s) for s in others])
-        try:
-            while True:
-                try:
-                    event = await asyncio.wait_for(sub.recv(), 0.5)
+    async def _watch_bus(self, sub: AsyncSubscriber, follower: Follower) -> None:
+        """Other services' heartbeats (lease holders) and the update daemon's flags (followed, with resync)."""
+        while True:
+            try:
+                event = await asyncio.wait_for(sub.recv(), 0.5)
+                if event.topic.endswith(".heartbeat"):
                     self.lease.heartbeat(event.source)
-                except asyncio.TimeoutError:
-                    pass
-                ended = self.lease.expire()
-                if ended is not None:
-                    log.warning("lease_expired", holder=ended.holder)
-                    self.host.publisher.publish("motion.state", self.state())
-        finally:
-            sub.close()
+                follower.apply(event)
+            except asyncio.TimeoutError:
+                pass
+            ended = self.lease.expire()
+            if ended is not None:
+                log.warning("lease_expired", holder=ended.holder)
+                self.host.publisher.publish("motion.state", self.state())
+
+    async def _home_on_boot(self, follower: Follower) -> None:
+        """Home once at start, as the OT-2 does, unless `disableHomeOnBoot` is set; only once the flag is known."""
+        await self._started.wait()
+        try:
+            await asyncio.wait_for(follower.synced.wait(), FLAGS_WAIT_S)
+        except asyncio.TimeoutError:
+            log.info("home_on_boot_skipped", reason="the feature flags are unknown (no update daemon answered)")
+            return
+        if self.flags.flags.get("disableHomeOnBoot", False):
+            log.info("home_on_boot_skipped", reason="disableHomeOnBoot is set")
+            return
+        if self.lease.holding is not None or self.driver.snapshot().state is not DriverState.IDLE:
+            log.info("home_on_boot_skipped", reason="the robot is leased or not idle")
+            return
+        try:
+            await self._call(self.driver.home)
+            log.info("homed_on_boot")
+        except BusError as err:
+            log.warning("home_on_boot_failed", code=err.code, reason=err.message)
 
     # -- ops -------------------------------------------------------------------------------------------------
 
@@ -146,7 +178,8 @@ class MotionService:
         view = snapshot_view(self.driver.snapshot(), self.specs)
         held = self.lease.holding
         view.update(lease=held.as_dict() if held else None, board_revision=self.board_revision,
-                    lights=dict(self.lights), firmware=self.firmware.status(), seq=self.host.publisher.seqs())
+                    lights=dict(self.lights), firmware=self.firmware.status(), flags=dict(self.flags.flags),
+                    seq=self.host.publisher.seqs())
         return view
 
     def op_state(self, args: dict[str, Any]) -> dict[str, Any]:
