@@ -38,6 +38,11 @@ class Follower:
         self._resync = asyncio.Event()
         self._resync.set()
 
+    @property
+    def wants_snapshot(self) -> bool:
+        """True while a snapshot is due (events are not applied until it came)."""
+        return self._resync.is_set() or not self.synced.is_set()
+
     def apply(self, event: Event) -> None:
         """Fold in one event (events of other services are ignored)."""
         if event.source != self.service:
@@ -97,13 +102,15 @@ class UpdateSettingsView:
 
     def follower(self, client: AsyncClient, tracker: GapTracker, timeout: float = 1.0) -> Follower:
         """A follower of the update service that keeps this view."""
-        return Follower(client, tracker, "update", self._snapshot, self._event, timeout=timeout)
+        return Follower(client, tracker, "update", self.apply_state, self.apply_event, timeout=timeout)
 
-    def _snapshot(self, state: dict[str, Any]) -> None:
+    def apply_state(self, state: dict[str, Any]) -> None:
+        """Take the flags and name from an `update.state` snapshot."""
         self._set_flags(state.get("settings"))
         self._set_name(state.get("name"))
 
-    def _event(self, event: Event) -> None:
+    def apply_event(self, event: Event) -> None:
+        """Take a changed flag map (`update.settings`) or name (`update.name`)."""
         data = event.data if isinstance(event.data, dict) else {}
         if event.topic == "update.settings":
             self._set_flags(data.get("settings"))

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from bus.atomic import read_json_object, write_json_atomically
+import structlog
+
+from bus.atomic import CorruptFile, read_json_object, write_json_atomically
 
 from motion_daemon.firmware.image import FirmwareImageError, image_version
 
+log = structlog.get_logger(__name__)
 SYNC = "Synchronized"
 OK = "OK"
 # The chunk after which a board told to fail mid-flash stops answering, as a board that lost power would.
@@ -27,8 +30,16 @@ class FlashMemory:
     @classmethod
     def load(cls, factory_version: str, path: Path | None) -> "FlashMemory":
         """The flash as a previous run left it in `path`, else as it left the factory."""
-        stored = read_json_object(path) if path is not None else None
-        return cls(stored.get("version") if stored is not None else factory_version, path)
+        try:
+            stored = read_json_object(path) if path is not None else None
+        except CorruptFile as exc:
+            # Garbage in the flash runs no firmware: the board comes up in its bootloader, as a real one would.
+            log.warning("sim_flash_unreadable", reason=str(exc))
+            return cls(None, path)
+        if stored is None:
+            return cls(factory_version, path)
+        version = stored.get("version")
+        return cls(version if isinstance(version, str) and version else None, path)
 
     def store(self, version: str | None) -> None:
         """Record what the flash now holds; the file survives the process, as flash survives a power cycle."""

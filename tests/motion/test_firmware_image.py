@@ -104,3 +104,13 @@ def test_a_board_that_dies_mid_flash_leaves_the_driver_unavailable_and_a_new_att
         driver = SmoothieDriver(sim.url)
         assert driver.connect().firmware_version == "edge-8414642"
         driver.close()
+
+
+def test_a_flash_file_holding_garbage_leaves_the_board_in_its_bootloader(tmp_path: Path) -> None:
+    flash_file = tmp_path / "flash.json"
+    flash_file.write_text("{not json")
+    with PtySmoothie(BoardConfig(firmware_version="edge-old", flash_file=flash_file)) as sim:
+        assert sim.board.bootloader is not None and sim.board.flash.version is None
+        driver = SmoothieDriver(sim.url)
+        assert driver.update_firmware(load_image().data).firmware_version == "edge-8414642"
+        driver.close()
