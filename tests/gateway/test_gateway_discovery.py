@@ -3,6 +3,7 @@ new one come."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from zeroconf import ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncZeroconf
@@ -13,7 +14,7 @@ from api_gateway.settings import GatewaySettings
 LOOPBACK = "127.0.0.1"
 
 
-async def _until(condition, timeout: float = 10.0) -> None:
+async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     async def poll() -> None:
         while not condition():
             await asyncio.sleep(0.05)
