@@ -159,7 +159,8 @@ class SimulatedSmoothie:
         return max(ends, self.dwell_until)
 
     def _new_bootloader(self) -> Bootloader:
-        return Bootloader(self.flash, lambda: self.faults.take("flash_failures"))
+        return Bootloader(self.flash, lambda: self.faults.take("flash_failures"),
+                          lambda: self.faults.take("flash_noise"))
 
     def _programming(self, line: str, now: float) -> str:
         """`isp` resets the board into its bootloader (the real OT-2 does it with the ISP and reset pins)."""

@@ -78,7 +78,7 @@ def _firmware_version(env: Mapping[str, str]) -> str:
 
 def faults_from_env(env: Mapping[str, str]) -> FaultKnobs:
     """OT2_SIM_DELAY, OT2_SIM_DROP_ACKS, OT2_SIM_GARBAGE, OT2_SIM_ALARM_NEXT_MOVE, OT2_SIM_DISCONNECT_NEXT_MOVE,
-    OT2_SIM_FLASH_FAILURES (how many programming attempts die mid-flash)."""
+    OT2_SIM_FLASH_FAILURES (how many programming attempts die mid-flash), OT2_SIM_FLASH_NOISE (chunks damaged)."""
     return FaultKnobs(
         reply_delay_s=_number(env, "OT2_SIM_DELAY", 0.0),
         drop_acks=int(_number(env, "OT2_SIM_DROP_ACKS", 0)),
@@ -86,4 +86,5 @@ def faults_from_env(env: Mapping[str, str]) -> FaultKnobs:
         alarm_next_move=_flag(env, "OT2_SIM_ALARM_NEXT_MOVE"),
         disconnect_next_move=_flag(env, "OT2_SIM_DISCONNECT_NEXT_MOVE"),
         flash_failures=int(_number(env, "OT2_SIM_FLASH_FAILURES", 0)),
+        flash_noise=int(_number(env, "OT2_SIM_FLASH_NOISE", 0)),
     )

@@ -18,6 +18,7 @@ class FaultKnobs:
     alarm_next_move: bool = False
     disconnect_next_move: bool = False
     flash_failures: int = 0
+    flash_noise: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def take(self, name: str) -> bool:

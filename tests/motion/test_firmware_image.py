@@ -45,9 +45,9 @@ def test_a_missing_or_malformed_manifest_is_explained(tmp_path: Path) -> None:
         load_image(tmp_path)
 
 
-def _synced_bootloader(fail: bool = False) -> tuple[Bootloader, FlashMemory]:
+def _synced_bootloader() -> tuple[Bootloader, FlashMemory]:
     flash = FlashMemory("edge-old")
-    loader = Bootloader(flash, lambda: fail)
+    loader = Bootloader(flash, lambda: False, lambda: False)
     assert loader.handle("?") == "Synchronized\r\n"
     assert loader.handle("Synchronized") == "OK\r\n"
     return loader, flash
@@ -113,4 +113,24 @@ def test_a_flash_file_holding_garbage_leaves_the_board_in_its_bootloader(tmp_pat
         assert sim.board.bootloader is not None and sim.board.flash.version is None
         driver = SmoothieDriver(sim.url)
         assert driver.update_firmware(load_image().data).firmware_version == "edge-8414642"
+        driver.close()
+
+
+def test_chunks_damaged_on_the_wire_are_resent_but_not_forever() -> None:
+    image = load_image().data
+    with PtySmoothie(BoardConfig(firmware_version="edge-old"), FaultKnobs(flash_noise=2)) as sim:
+        driver = SmoothieDriver(sim.url)
+        assert driver.update_firmware(image).firmware_version == "edge-8414642"  # two resends of chunk 0
+        sim.faults.set(flash_noise=3)
+        with pytest.raises(FlashError, match="refused chunk 0 at byte 0: ERR 0 checksum"):
+            driver.update_firmware(image)
+        driver.close()
+
+
+def test_the_board_refuses_to_start_a_transfer_that_is_not_firmware() -> None:
+    with PtySmoothie(BoardConfig(firmware_version="edge-old")) as sim:
+        driver = SmoothieDriver(sim.url)
+        with pytest.raises(FlashError, match="verify failed.*not a Smoothie image"):
+            driver.update_firmware(b"\x7fELF" + bytes(2000))
+        assert sim.board.bootloader is not None and sim.board.flash.version is None
         driver.close()
