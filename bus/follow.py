@@ -51,7 +51,8 @@ class Follower:
             self._want_snapshot()
         if event.topic == f"{self.service}.heartbeat":
             now = self._clock()
-            if self._last_beat is None or now - self._last_beat > ABSENT_S:
+            absent = self._last_beat is None or now - self._last_beat > ABSENT_S
+            if absent or not self.synced.is_set():  # also retries a snapshot that failed, at heartbeat pace
                 self._want_snapshot()
             self._last_beat = now
         elif self.synced.is_set():

@@ -66,3 +66,16 @@ def test_malformed_values_are_ignored() -> None:
     view.apply_state({"settings": {"shortFixedTrash": True, "bad": "yes"}, "name": "   "})
     view.apply_state({"settings": "nonsense", "name": 5})
     assert flags == [{"shortFixedTrash": True}] and view.name is None
+
+
+def test_a_failed_snapshot_is_asked_again_at_the_next_heartbeat() -> None:
+    async def scenario() -> None:
+        clock = Clock()
+        follower = Follower(None, GapTracker(), "update", lambda state: None, lambda event: None,  # type: ignore[arg-type]
+                            clock=clock)
+        follower.apply(_event("update.heartbeat", 1, {}))
+        follower._resync.clear()  # keep_synced took the request, and its call failed: still not synced
+        clock.now += 0.5
+        follower.apply(_event("update.heartbeat", 2, {}))
+        assert follower.wants_snapshot and follower._resync.is_set()
+    asyncio.run(scenario())
