@@ -15,6 +15,7 @@ from api_gateway.errors import ApiError, from_bus_error, invalid
 from api_gateway.fresh_reads import FreshReads
 from api_gateway.health_view import HealthCache
 from api_gateway.mirror import BusMirror
+from bus.follow import UpdateSettingsView
 from api_gateway.names import RobotName
 from api_gateway.notifications import NotificationHub
 from api_gateway.settings import GatewaySettings
@@ -36,6 +37,8 @@ class Gateway:
     hub: NotificationHub
     settings: GatewaySettings
     name: RobotName
+    # The feature flags and name as the update daemon announces them (followed, never polled).
+    update_view: UpdateSettingsView = field(default_factory=UpdateSettingsView)
     manual: asyncio.Lock = field(default_factory=asyncio.Lock)
     health: HealthCache = field(default_factory=HealthCache)
     reads: FreshReads = field(default_factory=FreshReads)

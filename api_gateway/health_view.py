@@ -33,7 +33,8 @@ def health_body(name: str, motion: dict[str, Any], daemons: dict[str, Any]) -> d
             "fw_version": fw_version.replace("NOMSD", "") if isinstance(fw_version, str) else "",
             "board_revision": str(motion.get("board_revision") or "UNKNOWN"), "logs": LOGS,
             "system_version": software_version(), "maximum_protocol_api_version": MAX_PROTOCOL_API,
-            "minimum_protocol_api_version": MIN_PROTOCOL_API, "links": LINKS, "daemons": daemons}
+            "minimum_protocol_api_version": MIN_PROTOCOL_API, "links": LINKS, "daemons": daemons,
+            "firmware": motion.get("firmware")}
 
 
 class HealthCache:
@@ -47,7 +48,7 @@ class HealthCache:
         """Status and JSON body for the mirror's current view, rebuilt only when an input changed."""
         motion = mirror.motion or {}
         key = (name, mirror.motion_ready(), mirror.alive_flags(), motion.get("state"), motion.get("reason"),
-               motion.get("fw_version"), motion.get("board_revision"))
+               motion.get("fw_version"), motion.get("board_revision"), json.dumps(motion.get("firmware")))
         if key != self._key:
             self._answer = _build(mirror, name)
             self._key = key
@@ -61,4 +62,5 @@ def _build(mirror: BusMirror, name: str) -> tuple[int, bytes]:
     motion = daemons["motion"]
     why = motion.get("reason") or motion.get("state") or "not running"
     return 503, json.dumps({"message": f"The motion controller is not ready yet ({why}); try again shortly.",
-                            "errorCode": COMMUNICATION, "daemons": daemons}).encode()
+                            "errorCode": COMMUNICATION, "daemons": daemons,
+                            "firmware": (mirror.motion or {}).get("firmware")}).encode()

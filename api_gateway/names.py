@@ -1,7 +1,5 @@
-"""The robot's name: owned by the update daemon (`update.name`), refreshed in the background, with a fallback."""
+"""The robot's name: owned by the update daemon (`update.name`), followed from its events, with a fallback."""
 from __future__ import annotations
-
-import asyncio
 
 import structlog
 
@@ -13,11 +11,10 @@ log = structlog.get_logger("api_gateway.names")
 class RobotName:
     """The last name the update daemon gave, or the configured fallback while it is unavailable."""
 
-    def __init__(self, client: AsyncClient, fallback: str, *, refresh_s: float = 30.0, timeout: float = 1.0) -> None:
+    def __init__(self, client: AsyncClient, fallback: str, *, timeout: float = 1.0) -> None:
         self.fallback = fallback
         self._known: str | None = None
         self._client = client
-        self._refresh_s = refresh_s
         self._timeout = timeout
 
     @property
@@ -34,14 +31,10 @@ class RobotName:
             return
         name = result.get("name") if isinstance(result, dict) else None
         if isinstance(name, str) and name.strip():
-            if name != self._known:
-                log.info("robot_name", name=name)
-            self._known = name
+            self.learn(name)
         else:
             log.warning("robot_name_malformed", got=repr(result)[:80])
 
-    async def keep_fresh(self) -> None:
-        """Refresh every `refresh_s` seconds until cancelled."""
-        while True:
-            await self.refresh()
-            await asyncio.sleep(self._refresh_s)
+    def learn(self, name: str) -> None:
+        """Take the name the update daemon announced (its `update.name` event, or its state)."""
+        self._known = name

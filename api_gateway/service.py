@@ -16,6 +16,7 @@ from api_gateway.names import RobotName
 from api_gateway.notifications import NotificationHub
 from api_gateway.settings import GatewaySettings
 from bus import SERVICES, AsyncClient, AsyncSubscriber, BusConfig
+from bus.follow import Follower
 from bus.loop import run as run_loop
 from bus.service import ServiceHost
 
@@ -23,12 +24,13 @@ log = structlog.get_logger("api_gateway")
 SERVICE = "gateway"
 
 
-async def pump(subscriber: AsyncSubscriber, mirror: BusMirror, hub: NotificationHub) -> None:
-    """Feed every bus event to the mirror and to the websocket clients, until cancelled."""
+async def pump(subscriber: AsyncSubscriber, mirror: BusMirror, hub: NotificationHub, update: Follower) -> None:
+    """Feed every bus event to the mirror, the update follower and the websocket clients, until cancelled."""
     while True:
         event = await subscriber.recv()
         try:
             mirror.apply(event)
+            update.apply(event)
             hub.publish(event)
         except Exception:  # one odd event must not stop the gateway hearing the bus
             log.exception("event_not_handled", topic=event.topic, source=event.source)
@@ -41,8 +43,8 @@ def build(settings: GatewaySettings, config: BusConfig, ctx: zmq.asyncio.Context
     client = AsyncClient(ctx, config, timeout=settings.call_timeout)
     subscriber = AsyncSubscriber(ctx, [config.pub(s) for s in SERVICES if s != SERVICE])
     gateway = Gateway(client=client, mirror=BusMirror(client, subscriber.tracker), hub=NotificationHub(),
-                      settings=settings, name=RobotName(client, settings.robot_name,
-                                                        refresh_s=settings.name_refresh_s))
+                      settings=settings, name=RobotName(client, settings.robot_name))
+    gateway.update_view.on_name(gateway.name.learn)
     return gateway, subscriber
 
 
@@ -62,10 +64,12 @@ async def serve(settings: GatewaySettings, config: BusConfig) -> None:
     print(f"api_gateway listening on {' '.join(listening)}", flush=True)
     log.info("http_listening", urls=listening)
     advertiser = Advertiser(settings, gateway.name.current)
+    gateway.update_view.on_name(advertiser.rename_soon)
+    follower = gateway.update_view.follower(gateway.client, subscriber.tracker)
     try:
         await advertiser.start()
-        await host.run(pump(subscriber, gateway.mirror, gateway.hub), gateway.mirror.keep_synced(),
-                       gateway.name.keep_fresh())
+        await host.run(pump(subscriber, gateway.mirror, gateway.hub, follower), gateway.mirror.keep_synced(),
+                       follower.keep_synced())
     finally:
         await advertiser.stop()
         await runner.cleanup()
@@ -75,7 +79,8 @@ async def serve(settings: GatewaySettings, config: BusConfig) -> None:
 
 
 def _status(gateway: Gateway) -> dict[str, Any]:
-    return {"ready": True, "motion_ready": gateway.mirror.motion_ready(), "ws_clients": gateway.hub.count}
+    return {"ready": True, "motion_ready": gateway.mirror.motion_ready(), "ws_clients": gateway.hub.count,
+            "name": gateway.name.current, "settings": dict(gateway.update_view.flags)}
 
 
 def run(settings: GatewaySettings, config: BusConfig) -> None:

@@ -28,7 +28,6 @@ class GatewaySettings:
     max_body_bytes: int = MAX_BODY_BYTES
     call_timeout: float = 3.0
     motion_timeout: float = 120.0
-    name_refresh_s: float = 30.0
     data_dir: str = "var/data"
 
     @classmethod

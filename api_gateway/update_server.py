@@ -39,8 +39,12 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 async def update_health(call: Call) -> web.Response:
-    """The update server's health: versions and a boot id that changes on every restart."""
-    return _json(await call.bus(idempotent=True), headers=CORS)
+    """The update server's health: versions and a boot id that changes on every restart, and the Smoothie firmware
+    as the motion daemon last reported it (its version, and how the last firmware update went)."""
+    body = await call.bus(idempotent=True)
+    motion = call.gateway.mirror.motion or {}
+    body.update(smoothieVersion=motion.get("fw_version") or "unknown", smoothieFirmware=motion.get("firmware"))
+    return _json(body, headers=CORS)
 
 
 async def begin(call: Call) -> web.Response:

@@ -13,6 +13,7 @@ from bus.loop import run as run_loop
 from bus.service import ServiceHost
 from motion_daemon.board_factory import open_board
 from motion_daemon.config import MotionSettings, SettingsError
+from motion_daemon.firmware.updater import FirmwarePlan
 from motion_daemon.service import MotionService
 
 
@@ -20,7 +21,8 @@ async def serve(settings: MotionSettings, config: BusConfig) -> None:
     """Build the daemon's objects, bind, and serve until SIGTERM/SIGINT."""
     board = open_board(settings)
     host = ServiceHost("motion", config, zmq.asyncio.Context())
-    service = MotionService(host, board.driver, settings.board_revision)
+    firmware = FirmwarePlan.load(settings.firmware_dir, settings.data_dir, settings.firmware_check)
+    service = MotionService(host, board.driver, settings.board_revision, firmware)
     host.bind()
     try:
         await service.run()

@@ -90,6 +90,7 @@ async def _serve(options: StartOptions, table: list[ProcessSpec], view: LogView,
     control = Control(host, arbiter, stop_requested.set)
     software = Software(arbiter, options.data_dir, trial_deadline(options.base_env))
     host.server.register("supervisor.software.restart", software.op_restart)
+    host.server.register("supervisor.software.activate", software.op_activate)
     software.boot()
     _announce(options, table)
     try:

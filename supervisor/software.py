@@ -1,6 +1,7 @@
 """Which software the daemons run (the factory install or a version slot), and the trial of a freshly committed one.
 
-The update daemon installs a version into `<data>/software/slot-X` and commits it by writing `active.json` with
+The supervisor is the only writer of `<data>/software/active.json`. The update daemon installs a version into
+`<data>/software/slot-X` and commits it with `supervisor.software.activate`, which writes the record with
 `trial: true`. On `supervisor.software.restart` (and at start) the supervisor runs every Python daemon from the
 active slot; a trial that is not healthy within the deadline is rolled back: `active.json` goes back to the
 previous version, with `rolled_back_from` saying what failed, and every daemon restarts on it.
@@ -15,7 +16,7 @@ from typing import Any
 
 import structlog
 
-from bus import BadRequest
+from bus import BadRequest, Conflict
 from supervisor.arbiter import Arbiter
 from supervisor.table import PYTHON, ProcessSpec
 from supervisor.watcher import State
@@ -24,6 +25,7 @@ from bus.atomic import read_json_object, write_json_atomically
 log = structlog.get_logger("supervisor.software")
 ACTIVE = Path("software") / "active.json"
 DEFAULT_TRIAL_S = 60.0
+SLOTS = ("a", "b")
 SETTLE_S = 3.0  # a trial counts as healthy once every daemon has run this long without a failure
 POLL_S = 0.1
 # Run `-m module` with the slot (and its protocollib folder) first on sys.path, ahead of the factory install.
@@ -83,6 +85,29 @@ class Software:
         self.apply(record)
         if record and record.get("trial"):
             self._trial = asyncio.ensure_future(self._run_trial(record))
+
+    def op_activate(self, args: dict[str, Any]) -> dict[str, Any]:
+        """`supervisor.software.activate {slot}`: make an installed, inactive slot the active one, on trial.
+
+        The record remembers the version it replaces, for a rollback; the daemons switch at the next restart.
+        """
+        slot = args.get("slot")
+        if slot not in SLOTS:
+            raise BadRequest(f"'slot' must be one of {', '.join(SLOTS)}, got {slot!r}")
+        previous = self.active()
+        if previous and previous.get("slot") == slot:
+            raise Conflict(f"slot {slot} is the active one; install into the other slot first", {"slot": slot})
+        try:
+            info = read_json_object(self.data_dir / "software" / f"slot-{slot}" / "VERSION.json")
+        except ValueError as exc:
+            raise Conflict(f"slot {slot} has an unreadable VERSION.json ({exc}); install it again") from exc
+        if info is None:
+            raise Conflict(f"slot {slot} holds no installed version (no VERSION.json)", {"slot": slot})
+        record = {"slot": slot, "version": info.get("version"), "trial": True, "previous": previous and
+                  {"slot": previous.get("slot"), "version": previous.get("version")}}
+        write_json_atomically(self.data_dir / ACTIVE, record)
+        log.info("software_activated", slot=slot, version=record["version"])
+        return record
 
     def op_restart(self, args: dict[str, Any]) -> dict[str, Any]:
         """`supervisor.software.restart`: restart every daemon on the active software (answered at once)."""

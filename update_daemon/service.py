@@ -10,7 +10,7 @@ from typing import Any
 
 import structlog
 
-from bus import AsyncClient, BadRequest, BusError, Conflict, NotFound
+from bus import AsyncClient, BadRequest, BusError, Conflict, NotFound, Unavailable
 from bus.service import ServiceHost
 from update_daemon import reset
 from update_daemon.artifact import Verifier
@@ -21,6 +21,7 @@ from update_daemon.slots import VersionSlots
 
 log = structlog.get_logger("update.service")
 RESTART_DELAY_S = 1.0
+COMMIT_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class UpdateService:
         self.boot_id = uuid.uuid4().hex
         self.session: UpdateSession | None = None
         self._restart_task: asyncio.Future[None] | None = None
+        self._commit_lock = asyncio.Lock()
         for verb in ("state", "health", "name", "name.set", "settings", "settings.set", "settings.robot",
                      "reset.options", "reset", "begin", "file", "status", "commit", "cancel", "restart"):
             host.server.register(f"update.{verb}", getattr(self, "op_" + verb.replace(".", "_")))
@@ -164,16 +166,30 @@ class UpdateService:
     def op_status(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._session_for(args).state()
 
-    def op_commit(self, args: dict[str, Any]) -> dict[str, Any]:
-        state = self._session_for(args).commit()
+    async def op_commit(self, args: dict[str, Any]) -> dict[str, Any]:
+        async with self._commit_lock:  # a cancel waits for a commit in flight, so the two never interleave
+            state = await self._session_for(args).commit(self._activate)
         self._publish_session()
         return state
 
+    async def _activate(self, slot: str) -> dict[str, Any]:
+        """Ask the supervisor, the one writer of the active-slot record, to make `slot` active (on trial)."""
+        client = AsyncClient(self.host.ctx, self.host.config)
+        try:
+            return await client.call("supervisor.software.activate", {"slot": slot}, timeout=COMMIT_TIMEOUT_S)
+        except BusError as err:
+            log.error("commit_failed", code=err.code, reason=err.message)
+            raise Unavailable(f"the supervisor did not switch to the new version ({err.message}); the running "
+                              "version is unchanged, commit again", {"error": "commit-failed"}) from err
+        finally:
+            client.close()
+
     async def op_cancel(self, args: dict[str, Any]) -> dict[str, str]:
-        session, self.session = self.session, None
-        if session is not None:
-            await session.cancel()
-            self.host.publisher.publish("update.session", None)
+        async with self._commit_lock:
+            session, self.session = self.session, None
+            if session is not None:
+                await session.cancel()
+                self.host.publisher.publish("update.session", None)
         return {"message": "Session cancelled"}
 
     def _publish_session(self) -> None:

@@ -7,6 +7,7 @@ import shutil
 import threading
 import uuid
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -108,12 +109,12 @@ class UpdateSession:
     def _set_progress(self, value: float) -> None:
         self.progress = value  # a float store is atomic; the loop thread only reads it
 
-    def commit(self) -> dict[str, Any]:
-        """Switch the active slot to the new version; only from `done`."""
-        if self.stage != "done" or self.error is not None or self.slot is None:
+    async def commit(self, activate: Callable[[str], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+        """Have the new slot made the active one (by its owner, through `activate`); only from `done`."""
+        if self.stage != "done" or self.error is not None or self.slot is None or self.cancelled.is_set():
             raise Conflict(f"the update is not ready to commit (stage {self.state()['stage']})",
                            {"error": "not-ready"})
-        record = self.slots.activate(self.slot)
+        record = await activate(self.slot)
         self.stage = "ready-for-restart"
         log.info("update_committed", **record)
         return self.state()

@@ -1,4 +1,4 @@
-"""Two version slots under the data dir: installs go to the inactive one, and one atomic rename switches them."""
+"""Two version slots under the data dir: installs go to the inactive one, whole or not at all."""
 from __future__ import annotations
 
 import shutil
@@ -16,7 +16,8 @@ ACTIVE_FILE = "active.json"
 
 
 class VersionSlots:
-    """`<root>/slot-a`, `<root>/slot-b` and `<root>/active.json` ({slot, version, previous}); no file = factory."""
+    """`<root>/slot-a` and `<root>/slot-b`, written here; `<root>/active.json` ({slot, version, trial, previous};
+    no file = factory) is the supervisor's, read here only to never install over the active slot."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -76,13 +77,3 @@ class VersionSlots:
                     with source, open(target, "wb") as out:
                         shutil.copyfileobj(source, out)
                 progress(index / len(members))
-
-    def activate(self, slot: str) -> dict[str, Any]:
-        """Make `slot` the active one (atomic), on trial until the supervisor sees it healthy after the restart,
-        remembering the previous record for a rollback."""
-        info = read_json_object(self.slot_dir(slot) / "VERSION.json") or {}
-        previous = self.active()
-        record = {"slot": slot, "version": info.get("version"), "trial": True, "previous": previous and
-                  {"slot": previous.get("slot"), "version": previous.get("version")}}
-        write_json_atomically(self.root / ACTIVE_FILE, record)
-        return record

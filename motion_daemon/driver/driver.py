@@ -19,6 +19,7 @@ from motion_daemon.driver.errors import (
 from motion_daemon.driver.gcode import Code, Command
 from motion_daemon.driver.halt_line import HaltLine, SerialHaltLine
 from motion_daemon.driver.homing import HomingPlan, expand_home_axes
+from motion_daemon.driver.isp import FlashError, IspClient, ProgrammingLine, SerialProgrammingLine
 from motion_daemon.driver.line_protocol import LineProtocol
 from motion_daemon.driver.replies import parse_position, parse_switches
 from motion_daemon.driver.runner import CommandRunner, Timeouts
@@ -45,11 +46,13 @@ class SmoothieDriver:
         board_revision: str = "2.1",
         timeouts: Timeouts = Timeouts(),
         halt_line: Callable[[SerialTransport], HaltLine] = SerialHaltLine,
+        programming_line: Callable[[SerialTransport], ProgrammingLine] = SerialProgrammingLine,
     ) -> None:
         self._transport = SerialTransport(url)
         self._halt_event = threading.Event()
         self._runner = CommandRunner(LineProtocol(self._transport, self._halt_event), timeouts)
         self._halt_line = halt_line(self._transport)
+        self._programming_line = programming_line(self._transport)
         self._revision = board_revision
         self._command_lock = threading.RLock()
         self._state = MotionState()
@@ -87,6 +90,26 @@ class SmoothieDriver:
                                engaged=_all(False), halt_reason=None, firmware_version=result.firmware_version)
             log.info("smoothie_connected", url=self._transport.url, firmware=result.firmware_version)
             return self._state.snapshot()
+
+    def update_firmware(self, image: bytes, progress: Callable[[float], None] = lambda fraction: None) -> MotionSnapshot:
+        """Reset the board into its bootloader, program `image`, then reconnect and re-read the version.
+
+        Allowed whenever no command runs, including on a board that answers nothing but its bootloader. On failure
+        the driver is controller_unavailable (the board may hold no firmware) and FlashError says why.
+        """
+        with self._command_lock:
+            self._halt_event.clear()
+            self._state.update(state=DriverState.UPDATING_FIRMWARE, homed=_all(False), engaged=_all(False))
+            try:
+                self._transport.open()
+                self._programming_line.enter()
+                version = IspClient(self._transport).program(image, progress)
+            except (ControllerUnavailable, SmoothieError) as exc:
+                self._state.update(firmware_version=None)  # whatever the flash holds now, it is not known
+                self._lose_connection(f"firmware update failed: {exc}")
+                raise FlashError(f"firmware update failed: {exc}") from exc
+            log.info("smoothie_programmed", version=version)
+            return self._open_and_setup(trust_homed=False)
 
     # -- queries -------------------------------------------------------------------------------------------
 
@@ -287,6 +310,8 @@ def _all(value: bool) -> dict[str, bool]:
 def _refusal(snapshot: MotionSnapshot) -> NotReady:
     if snapshot.state in (DriverState.CONTROLLER_UNAVAILABLE, DriverState.DISCONNECTED):
         return ControllerUnavailable(f"the Smoothie is {snapshot.state.value}: reconnect first")
+    if snapshot.state is DriverState.UPDATING_FIRMWARE:
+        return NotReady("the Smoothie firmware is being updated: motion is refused until it is done")
     reason = f" ({snapshot.halt_reason})" if snapshot.halt_reason else ""
     return NotReady(f"motion is {snapshot.state.value}{reason}: reset() first")
 

@@ -23,6 +23,7 @@ class DriverState(str, Enum):
     BUSY = "busy"
     HALTED = "halted"
     CONTROLLER_UNAVAILABLE = "controller_unavailable"
+    UPDATING_FIRMWARE = "updating_firmware"
 
 
 @dataclass(frozen=True)

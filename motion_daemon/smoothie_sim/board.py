@@ -4,11 +4,13 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Mapping
 
 from motion_daemon.driver.axes import AXES, AXIS_ORDER, DEFAULT_FEED_MM_S
 from motion_daemon.kinematics import MotionPlan, Segment, plan_segment
 from motion_daemon.smoothie_sim import dialect
+from motion_daemon.smoothie_sim.bootloader import Bootloader, FlashMemory
 from motion_daemon.smoothie_sim.faults import FaultKnobs
 
 # Each max switch sits this far past the homed position, so a move beyond it trips the switch.
@@ -57,12 +59,18 @@ class _Motion:
 
 @dataclass
 class BoardConfig:
-    """What the simulated board is: attached pipettes, speed factor (1 real time, 0 instant), dialect."""
+    """What the simulated board is: attached pipettes, speed factor (1 real time, 0 instant), dialect, firmware.
+
+    `firmware_version` is what the flash holds when it left the factory; `flash_file`, when given, keeps what
+    later programming put there across restarts of the process, as a real board's flash would.
+    """
 
     pipettes: Mapping[str, SimPipette] = field(default_factory=dict)
     speed_factor: float = 0.0
     basic: bool = False
     unknown_codes: str = "error"
+    firmware_version: str = dialect.FIRMWARE_VERSION
+    flash_file: Path | None = None
 
 
 class SimulatedSmoothie:
@@ -86,6 +94,9 @@ class SimulatedSmoothie:
         # The latest non-empty lines received, in order: what golden tests compare against (bounded, so a
         # long-running simulated robot does not grow without limit).
         self.received: deque[str] = deque(maxlen=RECEIVED_LINES_KEPT)
+        self.flash = FlashMemory.load(config.firmware_version, config.flash_file)
+        # A board with a wiped flash has nothing to run but its bootloader.
+        self.bootloader: Bootloader | None = self._new_bootloader() if self.flash.version is None else None
         self._handlers: dict[str, Callable[[list[str], float], str | None]] = {
             "G0": self._move, "G4": self._dwell, "G28.2": self._home, "G28.6": self._homed_flags,
             "G90": self._absolute, "G91": self._relative, "M114.2": self._position, "M119": self._switches,
@@ -99,10 +110,12 @@ class SimulatedSmoothie:
     def handle_line(self, line: str, now: float) -> Reply:
         """Answer one received line (without its line break)."""
         stripped = line.strip()
-        if stripped:
+        if stripped and self.bootloader is None:
             self.received.append(stripped)
+        if self.bootloader is not None or stripped.lower() == dialect.ISP_COMMAND:
+            return Reply(self._programming(stripped, now))
         if stripped.lower() == "version":
-            return Reply(f"{dialect.VERSION_REPLY}\r\n{dialect.OK}\r\n")
+            return Reply(f"{dialect.version_reply(self.flash.version or '')}\r\n{dialect.OK}\r\n")
         if self.halted and "M999" not in stripped.upper().split():
             return Reply(f"{dialect.HALTED}\r\n")
         if not stripped:
@@ -144,6 +157,23 @@ class SimulatedSmoothie:
             return self.dwell_until
         ends = self.motion.alarm_at if self.motion.alarm_at is not None else self.motion.ends
         return max(ends, self.dwell_until)
+
+    def _new_bootloader(self) -> Bootloader:
+        return Bootloader(self.flash, lambda: self.faults.take("flash_failures"),
+                          lambda: self.faults.take("flash_noise"))
+
+    def _programming(self, line: str, now: float) -> str:
+        """`isp` resets the board into its bootloader (the real OT-2 does it with the ISP and reset pins)."""
+        if line.lower() == dialect.ISP_COMMAND:
+            self.power_cycle(now)
+            self.bootloader = self._new_bootloader()
+            return ""
+        assert self.bootloader is not None
+        reply = self.bootloader.handle(line)
+        if self.bootloader.started:
+            self.power_cycle(now)
+            self.bootloader = None
+        return reply
 
     def power_cycle(self, now: float) -> None:
         """What a pulled cable does to the board: motion stops, homing is lost, the halt clears."""

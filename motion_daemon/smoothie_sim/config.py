@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 from typing import Mapping
 
 from motion_daemon.smoothie_sim.board import MOUNT_LETTERS, BoardConfig, SimPipette
+from motion_daemon.smoothie_sim.dialect import FIRMWARE_VERSION
 from motion_daemon.smoothie_sim.faults import FaultKnobs
 
 
@@ -52,7 +54,8 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 
 def board_config_from_env(env: Mapping[str, str]) -> BoardConfig:
-    """OT2_SIM_PIPETTES, OT2_SIM_SPEED (1 real time, 0 instant), OT2_SIM_BASIC, OT2_SIM_UNKNOWN_CODES."""
+    """OT2_SIM_PIPETTES, OT2_SIM_SPEED (1 real time, 0 instant), OT2_SIM_BASIC, OT2_SIM_UNKNOWN_CODES,
+    OT2_SIM_FW_VERSION (the factory firmware), OT2_SIM_FLASH_FILE (where the board's flash persists)."""
     unknown = env.get("OT2_SIM_UNKNOWN_CODES", "error") or "error"
     if unknown not in ("error", "ignore"):
         raise SimConfigError(f"OT2_SIM_UNKNOWN_CODES must be 'error' or 'ignore', got {unknown!r}")
@@ -61,15 +64,27 @@ def board_config_from_env(env: Mapping[str, str]) -> BoardConfig:
         speed_factor=_number(env, "OT2_SIM_SPEED", 0.0),
         basic=_flag(env, "OT2_SIM_BASIC"),
         unknown_codes=unknown,
+        firmware_version=_firmware_version(env),
+        flash_file=Path(env["OT2_SIM_FLASH_FILE"]) if env.get("OT2_SIM_FLASH_FILE") else None,
     )
 
 
+def _firmware_version(env: Mapping[str, str]) -> str:
+    version = env.get("OT2_SIM_FW_VERSION", "").strip() or FIRMWARE_VERSION
+    if any(c.isspace() or c == "," for c in version):
+        raise SimConfigError(f"OT2_SIM_FW_VERSION must be one word like edge-8414642, got {version!r}")
+    return version
+
+
 def faults_from_env(env: Mapping[str, str]) -> FaultKnobs:
-    """OT2_SIM_DELAY, OT2_SIM_DROP_ACKS, OT2_SIM_GARBAGE, OT2_SIM_ALARM_NEXT_MOVE, OT2_SIM_DISCONNECT_NEXT_MOVE."""
+    """OT2_SIM_DELAY, OT2_SIM_DROP_ACKS, OT2_SIM_GARBAGE, OT2_SIM_ALARM_NEXT_MOVE, OT2_SIM_DISCONNECT_NEXT_MOVE,
+    OT2_SIM_FLASH_FAILURES (how many programming attempts die mid-flash), OT2_SIM_FLASH_NOISE (chunks damaged)."""
     return FaultKnobs(
         reply_delay_s=_number(env, "OT2_SIM_DELAY", 0.0),
         drop_acks=int(_number(env, "OT2_SIM_DROP_ACKS", 0)),
         garbage_replies=int(_number(env, "OT2_SIM_GARBAGE", 0)),
         alarm_next_move=_flag(env, "OT2_SIM_ALARM_NEXT_MOVE"),
         disconnect_next_move=_flag(env, "OT2_SIM_DISCONNECT_NEXT_MOVE"),
+        flash_failures=int(_number(env, "OT2_SIM_FLASH_FAILURES", 0)),
+        flash_noise=int(_number(env, "OT2_SIM_FLASH_NOISE", 0)),
     )

@@ -8,8 +8,16 @@ from typing import Mapping
 from motion_daemon.driver.axes import AXIS_ORDER
 
 FIRMWARE_VERSION = "edge-8414642"
-VERSION_REPLY = (f"Build version: {FIRMWARE_VERSION}, Build date: Mar 18 2019 21:26:42, MCU: LPC1769, "
-                 "System Clock: 120MHz")
+# Not a firmware command: the simulated board's stand-in for the ISP and reset pins the OT-2 drives by GPIO.
+ISP_COMMAND = "isp"
+
+
+def version_reply(version: str) -> str:
+    """The `version` shell command's answer for a board running `version`."""
+    return f"Build version: {version}, Build date: Mar 18 2019 21:26:42, MCU: LPC1769, System Clock: 120MHz"
+
+
+VERSION_REPLY = version_reply(FIRMWARE_VERSION)
 OK = "ok"
 HALTED = "!!"
 HALT_ACCEPTED = "ok Emergency Stop Requested - reset or M999 required to exit HALT state"

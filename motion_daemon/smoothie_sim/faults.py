@@ -1,4 +1,4 @@
-"""Fault knobs of the simulated board: delay, dropped acks, garbage, alarm on the next move, disconnect."""
+"""Fault knobs of the simulated board: delay, dropped acks, garbage, alarm on the next move, disconnect, flashing."""
 from __future__ import annotations
 
 import threading
@@ -17,6 +17,8 @@ class FaultKnobs:
     garbage_replies: int = 0
     alarm_next_move: bool = False
     disconnect_next_move: bool = False
+    flash_failures: int = 0
+    flash_noise: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def take(self, name: str) -> bool:

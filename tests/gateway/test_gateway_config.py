@@ -69,7 +69,7 @@ def test_body_over_the_limit_is_413(start_gateway) -> None:
 
 
 def test_advertisement_record() -> None:
-    info = service_info("opentrons-dev", "192.0.2.7", 31950, "OT2CEP20190604A02")
+    info = service_info("opentrons-dev", ["192.0.2.7"], 31950, "OT2CEP20190604A02")
     assert info.type == SERVICE_TYPE and info.name == f"opentrons-dev.{SERVICE_TYPE}"
     assert info.port == 31950 and info.properties == {b"robotModel": b"OT-2 Standard"}
     assert info.parsed_addresses() == ["192.0.2.7"] and info.server == "OT2CEP20190604A02.local."

@@ -1,4 +1,5 @@
-"""Fixtures: a real update daemon process on a private run dir and data dir, and a bus client to it."""
+"""Fixtures: a real update daemon process on a private run dir and data dir, a bus client to it, and a supervisor
+with no daemons of its own: it owns the active-slot record that a commit asks it to switch."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -32,6 +33,11 @@ def daemon(run_dir: Path, tmp_path: Path, spawn) -> Iterator[Daemon]:
     config = BusConfig.from_env(env)
     ctx = zmq.Context()
     client = Client(ctx, config, timeout=5)
+
+    table = tmp_path / "no-daemons.json"
+    table.write_text('{"processes": []}')
+    spawn("-m", "supervisor", "start", "--table", str(table), "--data-dir", str(data_dir), env=env,
+          ready="service_ready")
 
     def start() -> object:
         return spawn("-m", "update_daemon", env=env, ready="service_ready")

@@ -217,3 +217,22 @@ def test_the_installed_slot_holds_the_whole_project_and_reports_its_version(daem
                           cwd=tmp_path)
     version, module = done.stdout.split()
     assert version == "2.0.0" and module.startswith(str(slot)), done.stderr
+
+
+def test_the_supervisor_is_the_one_writer_of_the_active_slot_and_checks_what_it_is_asked(
+        daemon: Daemon, tmp_path: Path) -> None:
+    daemon.start()
+    client = daemon.client
+    with pytest.raises(BadRequest, match="'slot' must be one of a, b"):
+        client.call("supervisor.software.activate", {"slot": "c"})
+    with pytest.raises(Conflict, match="holds no installed version"):
+        client.call("supervisor.software.activate", {"slot": "a"})
+    token = client.call("update.begin")["token"]
+    upload(client, token, build(tmp_path, daemon.private_key, "0.4.0"))
+    assert settle(client, token)["stage"] == "done"
+    assert active_version(daemon) is None  # installing writes the slot only
+    client.call("update.commit", {"token": token})
+    record = json.loads((daemon.data_dir / "software" / "active.json").read_text())
+    assert record == {"slot": "a", "version": "0.4.0", "trial": True, "previous": None}
+    with pytest.raises(Conflict, match="slot a is the active one"):
+        client.call("supervisor.software.activate", {"slot": "a"})

@@ -36,7 +36,7 @@ def test_restart_over_http_restarts_the_stack(spawn, run_dir: Path, tmp_path: Pa
     assert answer.status == 200 and answer.body == {"message": "Restarting in 1s"}
     again = wait_until(lambda: (h := update_health(http)) and h["bootId"] != first["bootId"] and h, timeout=60)
     assert again["name"] == "Hopper"
-    # The gateway asks for the name when it starts and every 30 s after, so it may first show the fallback.
+    # The gateway learns the name from the update daemon once it is back (update.state), not at once.
     wait_until(lambda: (body_when_ok(http, "/health") or {}).get("name") == "Hopper", timeout=45)
 
 
@@ -89,3 +89,18 @@ def test_an_update_runs_after_restart_and_a_broken_one_rolls_back(spawn, run_dir
     assert back["rolledBackFrom"]["version"] == "3.0.0"
     assert "motion" in back["rolledBackFrom"]["reason"]
     assert wait_until(lambda: body_when_ok(http, "/health"), timeout=30)
+
+
+def test_the_board_is_flashed_at_start_and_health_says_so(spawn, run_dir: Path, tmp_path: Path) -> None:
+    _, public = new_key(tmp_path, "robot")
+    port = free_port()
+    spawn("-m", "supervisor", "start", "--port", str(port), "--data-dir", str(tmp_path / "data"),
+          env={"OT2_RUN_DIR": str(run_dir), "OT2_UPDATE_KEY": str(public), "OT2_SIM_FW_VERSION": "edge-0ld0ld0"})
+    http = Http(port)
+    health = wait_until(lambda: body_when_ok(http, "/health"), timeout=30)
+    assert health["fw_version"] == "edge-8414642"
+    assert health["firmware"]["status"] == "up_to_date" and health["firmware"]["attempts"] == 1
+    assert health["firmware"]["last_attempt"]["from_version"] == "edge-0ld0ld0"
+    server = wait_until(lambda: (h := update_health(http)) and h["smoothieVersion"] != "unknown" and h, timeout=30)
+    assert server["smoothieVersion"] == "edge-8414642"
+    assert server["smoothieFirmware"]["last_attempt"]["result"] == "succeeded"
