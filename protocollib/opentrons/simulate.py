@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -64,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[],
                         help="a folder of custom labware JSON definitions (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the command list as JSON")
+    parser.add_argument("--labware-offsets", type=Path, metavar="FILE",
+                        help="a JSON list of labware offsets ({id, createdAt, definitionUri, location, vector})")
     parser.add_argument("-l", "--log-level", default="warning",
                         choices=["debug", "info", "warning", "error", "none"])
     parser.add_argument("-e", "--estimate-duration", action="store_true",
@@ -75,6 +78,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """The opentrons_simulate command."""
     args = _parser().parse_args(argv)
     from opentrons.engine.sim_backend import SimulationBackend
+    from opentrons.calibration_storage.applied import corrections_from_env
+    from opentrons.labware_offsets import LabwareOffsetError
     from opentrons.runner import make_context, print_error, run_protocol
 
     from opentrons.cli_logging import configure
@@ -83,11 +88,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     text, name = _read(args.protocol, None)
     args.protocol.close()
     try:
+        corrections = corrections_from_env(os.environ, args.labware_offsets)
         protocol = parse(text, name)
         context = make_context(protocol.api_level, SimulationBackend(),
-                               [Path(p) for p in args.custom_labware_path])
+                               [Path(p) for p in args.custom_labware_path], corrections=corrections)
         runlog = run_protocol(protocol, context)
-    except ProtocolError as exc:
+    except (ProtocolError, LabwareOffsetError) as exc:
         print_error(str(exc))
         log.debug("simulation.failed", protocol=name, error=str(exc))
         return 1
