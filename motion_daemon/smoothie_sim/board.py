@@ -63,6 +63,8 @@ class BoardConfig:
     speed_factor: float = 0.0
     basic: bool = False
     unknown_codes: str = "error"
+    # A file every received line is appended to, so tests in other processes can see the G-code sent.
+    gcode_log: str | None = None
 
 
 class SimulatedSmoothie:
@@ -101,6 +103,8 @@ class SimulatedSmoothie:
         stripped = line.strip()
         if stripped:
             self.received.append(stripped)
+            if self.config.gcode_log:
+                self._log_line(stripped)
         if stripped.lower() == "version":
             return Reply(f"{dialect.VERSION_REPLY}\r\n{dialect.OK}\r\n")
         if self.halted and "M999" not in stripped.upper().split():
@@ -113,6 +117,10 @@ class SimulatedSmoothie:
             return Reply(f"{dialect.no_instrument(missing.letter)}\r\n")
         except (ValueError, IndexError) as exc:
             return Reply(f"error:{exc}\r\n")
+
+    def _log_line(self, line: str) -> None:
+        with open(self.config.gcode_log or "", "a", encoding="ascii", errors="replace") as log:
+            log.write(line + "\n")
 
     def emergency_stop(self, now: float) -> str:
         """M112: stop at once wherever the axes are; the position is no longer trusted."""

@@ -52,7 +52,8 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 
 def board_config_from_env(env: Mapping[str, str]) -> BoardConfig:
-    """OT2_SIM_PIPETTES, OT2_SIM_SPEED (1 real time, 0 instant), OT2_SIM_BASIC, OT2_SIM_UNKNOWN_CODES."""
+    """OT2_SIM_PIPETTES, OT2_SIM_SPEED (1 real time, 0 instant), OT2_SIM_BASIC, OT2_SIM_UNKNOWN_CODES,
+    OT2_SIM_GCODE_LOG (a file that every received line is appended to)."""
     unknown = env.get("OT2_SIM_UNKNOWN_CODES", "error") or "error"
     if unknown not in ("error", "ignore"):
         raise SimConfigError(f"OT2_SIM_UNKNOWN_CODES must be 'error' or 'ignore', got {unknown!r}")
@@ -61,6 +62,7 @@ def board_config_from_env(env: Mapping[str, str]) -> BoardConfig:
         speed_factor=_number(env, "OT2_SIM_SPEED", 0.0),
         basic=_flag(env, "OT2_SIM_BASIC"),
         unknown_codes=unknown,
+        gcode_log=env.get("OT2_SIM_GCODE_LOG") or None,
     )
 
 
