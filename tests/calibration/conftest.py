@@ -1,6 +1,7 @@
 """Fixtures: the motion daemon (simulated board logging its G-code), the calibration daemon and the gateway."""
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from tests.gateway.conftest import Http, free_port
 
 PIPETTES = "left:p300_single_v2.0,right:p20_single_v2.2"
 LEFT_SERIAL_PREFIX = "SIML"
-_G0 = re.compile(r"([XYZABC])(-?\d+(?:\.\d+)?)")
+_AXIS_VALUE = re.compile(r"([XYZABC])(-?\d+(?:\.\d+)?)")
 
 
 @dataclass
@@ -33,6 +34,10 @@ class Robot:
         self.calibration.stop()
         self.calibration = self.spawn("-m", "calibration_daemon", env=self.env, ready="service_ready")
 
+    def env_for_children(self) -> dict[str, str]:
+        """The environment a protocol process on this robot's bus gets."""
+        return {**os.environ, **self.env}
+
     def gcode_mark(self) -> int:
         """How many lines the board has received so far."""
         return len(self.gcode_lines())
@@ -41,9 +46,16 @@ class Robot:
         return self.gcode_log.read_text().splitlines() if self.gcode_log.exists() else []
 
     def moves_since(self, mark: int) -> list[dict[str, float]]:
-        """Every G0 move received after `mark`, as {axis: value}."""
-        return [{axis: float(value) for axis, value in _G0.findall(line)}
-                for line in self.gcode_lines()[mark:] if line.startswith("G0")]
+        """The commanded position after each absolute G0 move received after `mark` (the driver sends only the
+        axes that change, so each move is merged into the one before; feed rates, currents and the relative moves
+        of homing are left out)."""
+        position: dict[str, float] = {}
+        positions = []
+        for line in self.gcode_lines()[mark:]:
+            for move in ([] if "G91" in line.split() else _absolute_moves(line)):
+                position = {**position, **move}
+                positions.append(position)
+        return positions
 
     def command(self, session_id: str, command: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run one session command over HTTP; fail the test unless it was executed."""
@@ -51,6 +63,18 @@ class Robot:
                                 {"data": {"command": command, "data": data or {}}})
         assert answer.status == 200, answer.body
         return self.http.get(f"/sessions/{session_id}").body["data"]
+
+
+def _absolute_moves(line: str) -> list[dict[str, float]]:
+    moves, current = [], None
+    for token in line.split():
+        if token[0] in "GM":
+            current = {} if token == "G0" else None
+            if current is not None:
+                moves.append(current)
+        elif current is not None and (found := _AXIS_VALUE.fullmatch(token)):
+            current[found.group(1)] = float(found.group(2))
+    return [move for move in moves if move]
 
 
 @pytest.fixture
