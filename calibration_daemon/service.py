@@ -111,6 +111,7 @@ class CalibrationService:
         session_id = uuid.uuid4().hex
         gantry = Gantry(self.client, f"calibration:{session_id}", await self._mount(params))
         instrument = await self._instrument(gantry, params)
+        await self._release_orphaned_lease()
         await gantry.take_lease()
         session = CalibrationSession(session_id, session_type, params, instrument, gantry, self.points, self.store,
                                      self._calibration_for(session_type, instrument))
@@ -137,6 +138,15 @@ class CalibrationService:
             raise BadRequest("execute needs 'command' (e.g. \"calibration.jog\") and optional 'data' (an object)")
         await session.execute(command, data)
         return session.view()
+
+    async def _release_orphaned_lease(self) -> None:
+        """A session of a previous run of this daemon (killed mid-session) may still hold the robot: its lease
+        would otherwise live on, since this service's heartbeat came back. Every `calibration:` holder is ours."""
+        lease = (await self.client.call("motion.state", {}, idempotent=True)).get("lease") or {}
+        holder = str(lease.get("holder", ""))
+        if holder.startswith("calibration:") and holder.split(":", 1)[1] not in self.sessions:
+            log.warning("orphaned_lease_released", holder=holder)
+            await self.client.call("motion.lease.release", {"holder": holder})
 
     def _session(self, args: Dict[str, Any]) -> CalibrationSession:
         session = self.sessions.get(str(args.get("id")))

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zmq
+
+from bus import BusConfig, Client
 
 from tests.conftest import Proc, wait_until
 from tests.gateway.conftest import Http, free_port
@@ -37,6 +40,15 @@ class Robot:
     def env_for_children(self) -> dict[str, str]:
         """The environment a protocol process on this robot's bus gets."""
         return {**os.environ, **self.env}
+
+    def bus_call(self, op: str, args: dict[str, Any]) -> Any:
+        """One request on this robot's bus."""
+        ctx = zmq.Context()
+        try:
+            with Client(ctx, BusConfig(Path(self.env["OT2_RUN_DIR"])), timeout=10) as client:
+                return client.call(op, args)
+        finally:
+            ctx.term()
 
     def gcode_mark(self) -> int:
         """How many lines the board has received so far."""
