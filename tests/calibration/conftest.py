@@ -71,10 +71,14 @@ class Robot:
 
     def command(self, session_id: str, command: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run one session command over HTTP; fail the test unless it was executed."""
-        answer = self.http.post(f"/sessions/{session_id}/commands/execute",
-                                {"data": {"command": command, "data": data or {}}})
-        assert answer.status == 200, answer.body
-        return self.http.get(f"/sessions/{session_id}").body["data"]
+        return run_command(self.http, session_id, command, data)
+
+
+def run_command(http: Http, session_id: str, command: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run one session command over HTTP; fail the test unless it was executed. The session after it."""
+    answer = http.post(f"/sessions/{session_id}/commands/execute", {"data": {"command": command, "data": data or {}}})
+    assert answer.status == 200, answer.body
+    return http.get(f"/sessions/{session_id}").body["data"]
 
 
 def _absolute_moves(line: str) -> list[dict[str, float]]:
@@ -105,9 +109,10 @@ def robot(spawn: Callable[..., Proc], run_dir: Path, tmp_path: Path) -> Robot:
     return Robot(env, data_dir, gcode_log, http, spawn, calibration)
 
 
-def start_session(robot: Robot, session_type: str, mount: str = "left") -> str:
+def start_session(robot: Robot | Http, session_type: str, mount: str = "left") -> str:
     """Create a session over HTTP; its id."""
-    answer = robot.http.post("/sessions", {"data": {"sessionType": session_type, "createParams": {"mount": mount}}})
+    http = robot.http if isinstance(robot, Robot) else robot
+    answer = http.post("/sessions", {"data": {"sessionType": session_type, "createParams": {"mount": mount}}})
     assert answer.status == 201, answer.body
     return str(answer.body["data"]["id"])
 
@@ -130,17 +135,18 @@ def calibrate_deck(robot: Robot, shift: tuple[float, float]) -> dict[str, Any]:
     return view
 
 
-def calibrate_pipette_offset(robot: Robot, offset: tuple[float, float, float]) -> dict[str, Any]:
+def calibrate_pipette_offset(robot: Robot | Http, offset: tuple[float, float, float]) -> dict[str, Any]:
     """A whole pipette offset session on the left pipette that finds it `offset` mm off."""
-    session = start_session(robot, "pipetteOffsetCalibration")
+    http = robot.http if isinstance(robot, Robot) else robot
+    session = start_session(http, "pipetteOffsetCalibration")
     for command in ("calibration.loadLabware", "calibration.moveToTipRack", "calibration.pickUpTip",
                     "calibration.moveToDeck"):
-        robot.command(session, command)
-    robot.command(session, "calibration.jog", {"vector": [0, 0, -5 + offset[2]]})
-    robot.command(session, "calibration.saveOffset")
-    robot.command(session, "calibration.moveToPointOne")
-    robot.command(session, "calibration.jog", {"vector": [offset[0], offset[1], -5]})
-    view = robot.command(session, "calibration.saveOffset")
-    robot.command(session, "calibration.exitSession")
-    assert robot.http.request("DELETE", f"/sessions/{session}").status == 200
+        run_command(http, session, command)
+    run_command(http, session, "calibration.jog", {"vector": [0, 0, -5 + offset[2]]})
+    run_command(http, session, "calibration.saveOffset")
+    run_command(http, session, "calibration.moveToPointOne")
+    run_command(http, session, "calibration.jog", {"vector": [offset[0], offset[1], -5]})
+    view = run_command(http, session, "calibration.saveOffset")
+    run_command(http, session, "calibration.exitSession")
+    assert http.request("DELETE", f"/sessions/{session}").status == 200
     return view
