@@ -49,8 +49,10 @@ def _save_deck(session: "CalibrationSession") -> str:
                        "points again", {"error": exc.status, "status": exc.status}) from None
     instrument = session.instrument
     session.store.save_deck(matrix, instrument.serial, instrument.tip_rack_uri)
+    # Offsets were measured against the old deck map; applying them on the new one would count the shift twice.
+    marked = session.store.mark_pipette_offsets_bad("deck_calibration")
     session.saved = {"type": "deckCalibration", "matrix": matrix}
-    log.info("deck_calibration_saved", matrix=matrix, pipette=instrument.serial)
+    log.info("deck_calibration_saved", matrix=matrix, pipette=instrument.serial, offsets_marked_bad=marked)
     return "calibrationComplete"
 
 

@@ -10,6 +10,7 @@ from tests.calibration.conftest import Robot, calibrate_deck, calibrate_pipette_
 
 def test_a_deck_calibration_session_saves_the_attitude_seen_by_status(robot: Robot) -> None:
     assert robot.http.get("/calibration/status").body["deckCalibration"]["status"] == "IDENTITY"
+    calibrate_pipette_offset(robot, (0.25, 0.25, 0.25))
     view = calibrate_deck(robot, (1.0, -0.5))
     assert view["details"]["currentStep"] == "calibrationComplete"
     deck = robot.http.get("/calibration/status").body["deckCalibration"]
@@ -20,6 +21,8 @@ def test_a_deck_calibration_session_saves_the_attitude_seen_by_status(robot: Rob
     assert deck["data"]["pipetteCalibratedWith"].startswith("SIML")
     stored = json.loads((robot.data_dir / "calibration" / "deck" / "deck_calibration.json").read_text())
     assert stored["schemaVersion"] == 1 and stored["attitude"] == matrix
+    [offset] = robot.http.get("/calibration/pipette_offset").body["data"]
+    assert offset["status"]["markedBad"] and offset["status"]["source"] == "deck_calibration"
 
 
 def test_a_pipette_offset_session_saves_the_offset_for_that_pipette_and_mount(robot: Robot) -> None:

@@ -81,6 +81,16 @@ class CalibrationStore:
         write_record(self.paths.pipette_offset_file(mount, pipette_id), record)
         return record
 
+    def mark_pipette_offsets_bad(self, source: str) -> int:
+        """Mark every usable pipette offset bad (kept, no longer applied); how many were marked."""
+        marked = 0
+        for path in self._offset_files():
+            record = self._read_quietly(path, validate_pipette_offset)
+            if record is not None and not record["status"]["markedBad"]:
+                write_record(path, {**record, "status": new_status(True, source)})
+                marked += 1
+        return marked
+
     def delete_pipette_offset(self, pipette_id: str, mount: str) -> bool:
         """Remove one pipette offset; whether it existed."""
         return _unlink(self.paths.pipette_offset_file(mount, pipette_id))
