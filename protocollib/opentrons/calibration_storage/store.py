@@ -8,11 +8,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from opentrons.calibration_storage.attitude import Matrix, is_singular
 from opentrons.calibration_storage.files import (
-    MOUNTS, CalibrationFileError, CalibrationPaths, Record, check_mount, check_pipette_id, new_status, now_iso,
-    read_record, validate_deck, validate_pipette_offset, validate_tip_lengths, write_record)
+    MOUNTS, CalibrationFileError, CalibrationPaths, Record, new_status, now_iso, read_record, validate_deck,
+    validate_pipette_offset, validate_tip_lengths, write_record)
 
 Problem = Dict[str, str]
-KINDS = ("deck", "pipette_offset", "tip_length")
 
 
 def tiprack_hash(uri: Optional[str]) -> Optional[str]:
@@ -178,6 +177,3 @@ def _unlink(path: Path) -> bool:
     except FileNotFoundError:
         return False
     return True
-
-
-__all__ = ["CalibrationStore", "KINDS", "check_mount", "check_pipette_id", "tiprack_hash"]
