@@ -34,6 +34,7 @@ class Instrument:
 
     @property
     def tip_rack_uri(self) -> str:
+        """namespace/loadName/version of the tip rack used."""
         return definition_uri(self.tip_rack)
 
     @property
@@ -42,6 +43,7 @@ class Instrument:
         return self.tip_length - float(self.model_config.get("tipOverlap", {}).get("default", 0.0))
 
     def view(self) -> Dict[str, Any]:
+        """The instrument as a session shows it."""
         return {"model": self.model, "name": self.name, "serial": self.serial, "mount": self.mount,
                 "tipLength": self.tip_length, "tipRackLoadName": self.tip_rack["parameters"]["loadName"],
                 "tipRackUri": self.tip_rack_uri, "tipRackDisplay": self.tip_rack["metadata"]["displayName"]}

@@ -106,3 +106,32 @@ def test_bad_bodies_and_unknown_commands_get_clear_client_errors(robot: Robot) -
     assert http.get("/sessions/nope").status == 404
     assert http.request("DELETE", "/calibration/pipette_offset?mount=left").status == 422
     assert http.get("/calibration/pipette_offset?mount=middle").status == 400
+
+
+def test_a_refused_motion_leaves_the_session_usable(robot: Robot) -> None:
+    session = start_session(robot, "pipetteOffsetCalibration")
+    robot.command(session, "calibration.loadLabware")
+    robot.command(session, "calibration.moveToTipRack")
+    execute = f"/sessions/{session}/commands/execute"
+    answer = robot.http.post(execute, {"data": {"command": "calibration.jog", "data": {"vector": [0, 0, -99]}}})
+    assert answer.status == 400 and "outside its travel" in answer.body["errors"][0]["detail"], answer.body
+    view = robot.command(session, "calibration.jog", {"vector": [0, 0, -1]})
+    assert view["details"]["currentStep"] == "preparingPipette"
+
+
+def test_a_session_cannot_start_while_another_holder_has_the_robot(robot: Robot) -> None:
+    robot.bus_call("motion.lease.acquire", {"holder": "execute:42", "ttl_s": 30})
+    answer = robot.http.post("/sessions", {"data": {"sessionType": "deckCalibration"}})
+    assert answer.status == 409 and answer.body["errors"][0]["meta"]["holder"] == "execute:42"
+    robot.bus_call("motion.lease.release", {"holder": "execute:42"})
+    assert robot.http.post("/sessions", {"data": {"sessionType": "deckCalibration"}}).status == 201
+
+
+def test_an_unreadable_calibration_file_is_reported_not_fatal(robot: Robot) -> None:
+    deck = robot.data_dir / "calibration" / "deck" / "deck_calibration.json"
+    deck.parent.mkdir(parents=True)
+    deck.write_text('{"schemaVersion": 99, "attitude": []}')
+    body = robot.http.get("/calibration/status").body
+    assert body["deckCalibration"]["status"] == "BAD_CALIBRATION"
+    assert body["problems"] == [{"file": str(deck), "reason": f"{deck} has schemaVersion 99; this software reads 1"}]
+    assert robot.http.get("/calibration/pipette_offset").status == 200

@@ -33,20 +33,25 @@ class CalibrationPaths:
 
     @property
     def deck_file(self) -> Path:
+        """The one deck calibration file."""
         return self.root / "deck" / "deck_calibration.json"
 
     @property
     def pipette_offset_dir(self) -> Path:
+        """The folder of pipette offsets (one subfolder per mount)."""
         return self.root / "pipette_offset"
 
     @property
     def tip_length_dir(self) -> Path:
+        """The folder of tip lengths (one file per pipette)."""
         return self.root / "tip_length"
 
     def pipette_offset_file(self, mount: str, pipette_id: str) -> Path:
+        """The offset file of one pipette on one mount (CalibrationFileError for an unsafe id or a bad mount)."""
         return self.pipette_offset_dir / check_mount(mount) / f"{check_pipette_id(pipette_id)}.json"
 
     def tip_length_file(self, pipette_id: str) -> Path:
+        """The tip length file of one pipette."""
         return self.tip_length_dir / f"{check_pipette_id(pipette_id)}.json"
 
 
