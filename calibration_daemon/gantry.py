@@ -8,6 +8,8 @@ from opentrons.types import Point
 
 MOVE_TIMEOUT_S = 60.0
 MOUNT_Z = {"left": "z", "right": "a"}
+PLUNGER = {"left": "b", "right": "c"}
+PLUNGER_SPEED_MM_S = 10.0
 
 
 class Gantry:
@@ -46,6 +48,11 @@ class Gantry:
         start = float((await self.client.call("motion.position", {}, idempotent=True))[axis])
         await self._motion("motion.move", {"targets": {axis: max(start - press_mm, 0.0)}, "speed": 30.0})
         await self._motion("motion.move", {"targets": {axis: start}})
+
+    async def eject_tip(self, bottom_mm: float, drop_tip_mm: float) -> None:
+        """Push the tip off with the plunger's drop-tip stroke, then bring the plunger back to the bottom."""
+        for position in (bottom_mm, drop_tip_mm, bottom_mm):
+            await self._motion("motion.move", {"targets": {PLUNGER[self.mount]: position}, "speed": PLUNGER_SPEED_MM_S})
 
     async def _motion(self, op: str, args: dict[str, Any]) -> Any:
         return await self.client.call(op, {**args, "holder": self.holder}, timeout=MOVE_TIMEOUT_S)

@@ -119,8 +119,7 @@ class CalibrationSession:
         self.has_tip = True
 
     async def _invalidateTip(self) -> None:
-        self.has_tip = False
-        await self._go(self.points.tip_rack_a1(self.instrument.tip_rack) + ABOVE_TIP_RACK)
+        await self._return_tip()
 
     async def _moveToDeck(self) -> None:
         await self._go(self.points.reference() + ABOVE_DECK)
@@ -154,15 +153,25 @@ class CalibrationSession:
         await self.exit()
 
     async def exit(self) -> None:
-        """Home and give the robot back; the session then refuses everything."""
+        """Put a picked-up tip back in its rack, home and give the robot back; the session then refuses everything."""
         if self.step != "sessionExited":
             self.step = "sessionExited"
             try:
+                await self._return_tip()
                 await self.gantry.home()
             finally:
                 await self.gantry.release_lease()
 
     # -- moving ---------------------------------------------------------------------------------------------
+
+    async def _return_tip(self) -> None:
+        """Drop the tip back where it came from (A1 of the rack), so that no tip is left on the pipette."""
+        if not self.has_tip:
+            return
+        await self._go(self.points.tip_rack_a1(self.instrument.tip_rack))
+        config = self.instrument.model_config
+        await self.gantry.eject_tip(float(config["bottom"]["value"]), float(config["dropTip"]["value"]))
+        self.has_tip = False
 
     async def _go_to_cross(self, index: int) -> None:
         deck_z = self.measured.get("deck")

@@ -98,6 +98,10 @@ def test_bad_bodies_and_unknown_commands_get_clear_client_errors(robot: Robot) -
     assert answer.status == 409 and "sessionStarted" in answer.body["errors"][0]["detail"]
     robot.command(session, "calibration.loadLabware")
     robot.command(session, "calibration.moveToTipRack")
+    robot.command(session, "calibration.pickUpTip")
+    view = robot.command(session, "calibration.invalidateTip")
+    assert view["details"]["currentStep"] == "labwareLoaded" and view["details"]["hasTip"] is False
+    robot.command(session, "calibration.moveToTipRack")
     for bad in ({"vector": [1, 2]}, {"vector": ["a", 0, 0]}, {"vector": [0, 0, 500]}, {}):
         answer = http.post(execute, {"data": {"command": "calibration.jog", "data": bad}})
         assert answer.status == 400 and "jog" in answer.body["errors"][0]["detail"], bad
