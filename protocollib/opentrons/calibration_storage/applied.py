@@ -1,4 +1,4 @@
-"""What the engine applies to every move: deck attitude, pipette offsets, tip lengths (read once) and labware offsets."""
+"""What the engine applies to every move: deck attitude, pipette offsets, tip lengths and labware offsets."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -62,7 +62,8 @@ def load_labware(engine: "Engine", params: Params) -> LabwareState:
         location = {"slotName": slot}
         parent = engine.slot_origins[slot]
         place = (slot, None)
-    offset = Point(**params.get("offset", {})) + offset_for(engine.corrections.labware_offsets, definition_uri(definition), *place)
+    run_offset = offset_for(engine.corrections.labware_offsets, definition_uri(definition), *place)
+    offset = Point(**params.get("offset", {})) + run_offset
     origin = geometry.labware_origin(definition, parent, offset)
     display = params.get("displayName") or definition["metadata"]["displayName"]
     state = LabwareState(labware_id, definition, location, origin, display)
