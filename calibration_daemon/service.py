@@ -172,14 +172,26 @@ class CalibrationService:
         except ProtocolError as exc:
             raise Conflict(f"the attached pipette cannot be calibrated: {exc}") from None
         rack = params.get("tipRackDefinition") or self.points.default_tip_rack(float(spec["maxVolume"]))
-        if not isinstance(rack, dict) or not rack.get("parameters", {}).get("isTiprack") or "A1" not in rack.get(
-                "wells", {}):
-            raise BadRequest("tipRackDefinition must be a tip rack labware definition with a well A1")
+        self._check_tip_rack(rack)
         calibration = load_robot_calibration(self.data_dir)
         default = float(rack["parameters"]["tipLength"])
         tip_length = calibration.tip_length(str(info["id"]), definition_uri(rack), default)
         return Instrument(gantry.mount, str(info["id"]), str(info["model"]), str(info["name"]), model_config, rack,
                           tip_length)
+
+    def _check_tip_rack(self, rack: Any) -> None:
+        """A custom tip rack must be a whole tip rack definition: everything a session reads from it is there."""
+        try:
+            # Each read below raises on a missing or malformed part, as it would later in the session.
+            definition_uri(rack)
+            str(rack["metadata"]["displayName"])
+            self.points.tip_rack_a1(rack)
+            usable = rack["parameters"]["isTiprack"] is True and float(rack["parameters"]["tipLength"]) > 0
+        except (KeyError, TypeError, ValueError, IndexError):
+            usable = False
+        if not usable:
+            raise BadRequest("tipRackDefinition must be a tip rack labware definition (namespace, version, "
+                             "parameters {loadName, isTiprack: true, tipLength}, metadata, and a well A1)")
 
     def _calibration_for(self, session_type: str, instrument: Instrument) -> RobotCalibration:
         """Deck calibration measures the bare gantry; a pipette offset is measured against the deck calibration

@@ -89,6 +89,10 @@ def test_bad_bodies_and_unknown_commands_get_clear_client_errors(robot: Robot) -
     assert answer.status == 400 and "deckCalibration" in answer.body["errors"][0]["detail"]
     answer = http.post("/sessions", {"data": {"sessionType": "deckCalibration", "createParams": {"mount": "up"}}})
     assert answer.status == 400 and "'left' or 'right'" in answer.body["errors"][0]["detail"]
+    for rack in ({"parameters": {"isTiprack": True}}, {"wells": []}, "rack"):
+        answer = http.post("/sessions", {"data": {"sessionType": "deckCalibration",
+                                                  "createParams": {"tipRackDefinition": rack}}})
+        assert answer.status == 400 and "tipRackDefinition" in answer.body["errors"][0]["detail"], rack
     session = start_session(robot, "deckCalibration")
     assert http.post("/sessions", {"data": {"sessionType": "deckCalibration"}}).status == 409
     execute = f"/sessions/{session}/commands/execute"
