@@ -41,12 +41,14 @@ def bus_backend_factory(holder: Optional[str] = None) -> Any:
 
 def get_protocol_api(version: Optional[str] = None, backend_factory: Optional[BackendFactory] = None,
                      custom_labware_paths: Optional[Sequence[str]] = None) -> Any:
-    """A ProtocolContext that moves the robot through ``backend_factory()`` (default: the bus)."""
+    """A ProtocolContext that moves the robot through ``backend_factory()`` (default: the bus), placing moves with
+    the calibration stored in ``$OT2_DATA_DIR`` (read now), as ``opentrons_execute`` and the App's runs do."""
     from opentrons.runner import make_context
 
     level = optional_level(version) if version is not None else MAX_SUPPORTED
     backend = (backend_factory or bus_backend_factory)()
-    return make_context(level, backend, [Path(p) for p in custom_labware_paths or ()], simulating=False)
+    return make_context(level, backend, [Path(p) for p in custom_labware_paths or ()], simulating=False,
+                        corrections=corrections_from_env(os.environ))
 
 
 def listen_to_commands(engine: Any, listener: CommandListener) -> None:

@@ -48,12 +48,14 @@ def format_runlog(runlog: RunLog) -> str:
 
 def get_protocol_api(version: Union[str, Any] = None, extra_labware: Optional[Dict[str, Any]] = None,
                      custom_labware_paths: Optional[Sequence[str]] = None, **_ignored: Any) -> Any:
-    """A simulating ProtocolContext for notebooks and scripts."""
+    """A simulating ProtocolContext for notebooks and scripts (with the calibration in ``$OT2_DATA_DIR``, if set)."""
+    from opentrons.calibration_storage.applied import corrections_from_env
     from opentrons.engine.sim_backend import SimulationBackend
     from opentrons.runner import make_context
 
     level = optional_level(str(version)) if version is not None else MAX_SUPPORTED
-    context = make_context(level, SimulationBackend(), [Path(p) for p in custom_labware_paths or ()])
+    context = make_context(level, SimulationBackend(), [Path(p) for p in custom_labware_paths or ()],
+                           corrections=corrections_from_env(os.environ))
     for definition in (extra_labware or {}).values():
         context.engine.definitions.add_custom_labware(definition)
     return context

@@ -62,6 +62,23 @@ def test_labware_offsets_shift_exactly_that_labwares_moves(robot: Robot, tmp_pat
     assert moved[-1] + 1 < len(plain) and plain[moved[-1] + 1:] == shifted[moved[-1] + 1:]
 
 
+def test_the_runner_applies_labware_offsets_like_opentrons_execute(robot: Robot, tmp_path: Path) -> None:
+    protocol = tmp_path / "protocol.py"
+    protocol.write_text(PROTOCOL)
+    offsets = tmp_path / "offsets.json"
+    offsets.write_text(json.dumps([{"id": "o1", "createdAt": "2026-01-01T00:00:00+00:00", "definitionUri": PLATE_URI,
+                                    "location": {"slotName": "2"}, "vector": {"x": -0.5, "y": 0.75, "z": 0}}]))
+    executed = moves_of(robot, protocol, "--labware-offsets", str(offsets))
+    mark = robot.gcode_mark()
+    done = subprocess.run([sys.executable, "-m", "run_daemon", "--run-id", "r1", str(protocol), "--labware-offsets",
+                           str(offsets)], cwd=ROOT, env=robot.env_for_children(), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = robot.moves_since(mark)
+    # The runner homes once more at the end of a run; every move before that is the same as opentrons_execute's.
+    assert run[:len(executed)] == executed
+
+
 def test_after_calibrating_through_sessions_every_move_shifts_by_the_calibration(robot: Robot,
                                                                                   tmp_path: Path) -> None:
     protocol = tmp_path / "protocol.py"
