@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from bus import BadRequest, Conflict
 from calibration_daemon.deck_points import ABOVE_DECK, ABOVE_TIP_RACK, DeckPoints
+from calibration_daemon.checking import compare_point
 from calibration_daemon.gantry import Gantry
 from calibration_daemon.saving import save_offset
 from calibration_daemon.steps import FREE_COMMANDS, JOG_STEPS, TRANSITIONS, command_name, supported_commands
@@ -68,6 +69,7 @@ class CalibrationSession:
     has_tip: bool = False
     measured: Dict[str, Point] = field(default_factory=dict)
     saved: Optional[Dict[str, Any]] = None
+    comparisons: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def view(self) -> Dict[str, Any]:
@@ -80,7 +82,7 @@ class CalibrationSession:
                                          "namespace": rack["namespace"], "version": rack["version"],
                                          "isTiprack": True, "uri": self.instrument.tip_rack_uri}],
                             "supportedCommands": [f"calibration.{c}" for c in supported_commands(self.session_type)],
-                            "hasTip": self.has_tip, "saved": self.saved}}
+                            "hasTip": self.has_tip, "saved": self.saved, "comparisonsByStep": self.comparisons}}
 
     async def execute(self, command: str, data: Dict[str, Any]) -> None:
         """Run one command, or refuse it clearly (unknown, or not allowed in the current step)."""
@@ -93,7 +95,7 @@ class CalibrationSession:
         async with self.lock:
             if self.step == "sessionExited":
                 raise Conflict("the session has exited; create a new session to calibrate again")
-            if name in FREE_COMMANDS:
+            if name in FREE_COMMANDS[self.session_type]:
                 await getattr(self, f"_{name}")(data)
             else:
                 await self._step_command(name)
@@ -148,6 +150,11 @@ class CalibrationSession:
         if self.here is None:
             raise Conflict(f"nothing to save in step {self.step!r}; move the pipette and jog it first")
         self.step = save_offset(self, self.here)
+
+    async def _comparePoint(self, data: Dict[str, Any]) -> None:
+        if self.here is None:
+            raise Conflict(f"nothing to compare in step {self.step!r}; move the pipette and jog it first")
+        self.step = compare_point(self, self.here)
 
     async def _exitSession(self, data: Dict[str, Any]) -> None:
         await self.exit()

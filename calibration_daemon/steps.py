@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-SESSION_TYPES = ("deckCalibration", "pipetteOffsetCalibration", "tipLengthCalibration")
-COMMAND_PREFIXES = ("calibration.deck.", "calibration.tipLength.", "calibration.")
+SESSION_TYPES = ("deckCalibration", "pipetteOffsetCalibration", "tipLengthCalibration", "calibrationCheck")
+COMMAND_PREFIXES = ("calibration.deck.", "calibration.tipLength.", "calibration.check.", "calibration.")
 Moves = Dict[str, str]
 
 _TIP_HANDLING: Dict[str, Moves] = {
@@ -29,11 +29,20 @@ TRANSITIONS: Dict[str, Dict[str, Moves]] = {
     "tipLengthCalibration": {**_TIP_HANDLING,
                              "moveToReferencePoint": {"labwareLoaded": "measuringNozzleOffset",
                                                       "inspectingTip": "measuringTipOffset"}},
+    # A check measures like a deck calibration, with everything stored applied, and saves nothing.
+    "calibrationCheck": {**_TIP_HANDLING, "moveToDeck": {"inspectingTip": "comparingHeight"},
+                         "moveToPointOne": {"comparingHeight": "comparingPointOne"},
+                         "moveToPointTwo": {"comparingPointOne": "comparingPointTwo"},
+                         "moveToPointThree": {"comparingPointTwo": "comparingPointThree"}},
 }
-FREE_COMMANDS = ("jog", "saveOffset", "exitSession")
+_CALIBRATING = ("jog", "saveOffset", "exitSession")
+FREE_COMMANDS: Dict[str, Tuple[str, ...]] = {
+    "deckCalibration": _CALIBRATING, "pipetteOffsetCalibration": _CALIBRATING, "tipLengthCalibration": _CALIBRATING,
+    "calibrationCheck": ("jog", "comparePoint", "exitSession")}
 # Steps in which the pipette is somewhere a person may jog it and save.
 JOG_STEPS = frozenset({"preparingPipette", "inspectingTip", "joggingToDeck", "savingPointOne", "savingPointTwo",
-                       "savingPointThree", "measuringNozzleOffset", "measuringTipOffset"})
+                       "savingPointThree", "measuringNozzleOffset", "measuringTipOffset", "comparingHeight",
+                       "comparingPointOne", "comparingPointTwo", "comparingPointThree"})
 
 
 def command_name(command: str) -> str:
@@ -46,4 +55,4 @@ def command_name(command: str) -> str:
 
 def supported_commands(session_type: str) -> Tuple[str, ...]:
     """Every command a session of this type knows, by its bare name."""
-    return tuple(TRANSITIONS[session_type]) + FREE_COMMANDS
+    return tuple(TRANSITIONS[session_type]) + FREE_COMMANDS[session_type]

@@ -143,3 +143,32 @@ def test_an_unreadable_calibration_file_is_reported_not_fatal(robot: Robot) -> N
     assert body["deckCalibration"]["status"] == "BAD_CALIBRATION"
     assert body["problems"] == [{"file": str(deck), "reason": f"{deck} has schemaVersion 99; this software reads 1"}]
     assert robot.http.get("/calibration/pipette_offset").status == 200
+
+
+def test_a_calibration_check_compares_against_the_stored_calibration_and_saves_nothing(robot: Robot) -> None:
+    calibrate_pipette_offset(robot, (0.5, -0.5, 0.25))
+    stored = robot.http.get("/calibration/pipette_offset").body["data"]
+    session = start_session(robot, "calibrationCheck")
+    for command in ("calibration.loadLabware", "calibration.moveToTipRack", "calibration.pickUpTip",
+                    "calibration.moveToDeck"):
+        robot.command(session, command)
+    found = {"comparingHeight": [0, 0, -5.25], "comparingPointOne": [0.25, 0, -5], "comparingPointTwo": [2, 0, -5],
+             "comparingPointThree": [0, -0.5, -5]}
+    moves = {"comparingPointOne": "calibration.moveToPointOne", "comparingPointTwo": "calibration.deck.moveToPointTwo",
+             "comparingPointThree": "calibration.deck.moveToPointThree"}
+    for step, jog in found.items():
+        if step in moves:
+            assert robot.command(session, moves[step])["details"]["currentStep"] == step
+        robot.command(session, "calibration.jog", {"vector": jog})
+        view = robot.command(session, "calibration.check.comparePoint")
+    details = view["details"]
+    assert details["currentStep"] == "resultsSummary"
+    compared = details["comparisonsByStep"]
+    assert compared["comparingHeight"]["differenceVector"] == pytest.approx([0, 0, -0.25])
+    assert compared["comparingPointTwo"]["differenceVector"] == pytest.approx([2, 0, 0])
+    assert [compared[s]["exceedsThreshold"] for s in found] == [False, False, True, False]
+    robot.command(session, "calibration.exitSession")
+    assert robot.http.get("/calibration/pipette_offset").body["data"] == stored
+    answer = robot.http.post(f"/sessions/{session}/commands/execute", {"data": {"command": "calibration.jog",
+                                                                                "data": {"vector": [0, 0, 1]}}})
+    assert answer.status == 409 and "exited" in answer.body["errors"][0]["detail"]
