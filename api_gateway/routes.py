@@ -112,7 +112,8 @@ CALIBRATION_ROUTES: tuple[Route, ...] = (
          "Delete one tip length", query=(Param("pipette_id", s.STRING, True), Param("tiprack_uri", s.STRING, True)),
          ok=s.MESSAGE),
     _cal("POST", "/sessions", c.create_session, "calibration.session.create",
-         "Start a calibration session (deckCalibration, pipetteOffsetCalibration, tipLengthCalibration)",
+         "Start a calibration session (deckCalibration, pipetteOffsetCalibration, tipLengthCalibration, "
+         "calibrationCheck)",
          body=c.SESSION_REQUEST, ok=s.DATA, ok_status=201),
     _cal("GET", "/sessions", c.list_sessions, "calibration.session.list", "Calibration sessions", ok=s.DATA),
     _cal("GET", "/sessions/{sessionId}", c.get_session, "calibration.session.get", "One calibration session",
