@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from api_gateway import calibration as c
 from api_gateway import health, legacy, live, openapi, runs
 from api_gateway import update_server as u
 from api_gateway import schemas as s
@@ -88,6 +89,42 @@ SETTINGS_ROUTES: tuple[Route, ...] = (
           ok=u.ROBOT_CONFIG, errors=(422, *_BUS_DOWN)),
 )
 
+_CAL_ERRORS = (400, 404, 409, 422, 503, 504)
+
+
+def _cal(method: str, path: str, handler: Handler, op: str, summary: str, **kw: Any) -> Route:
+    """A calibration route: newer error bodies, served by the calibration daemon."""
+    return Route(method, path, handler, op, summary, style=Style.NEW, errors=_CAL_ERRORS, **kw)
+
+
+CALIBRATION_ROUTES: tuple[Route, ...] = (
+    _cal("GET", "/calibration/status", c.status, "calibration.status", "Deck calibration status and matrix",
+         ok=c.STATUS),
+    _cal("GET", "/calibration/pipette_offset", c.get_pipette_offsets, "calibration.pipette_offset.list",
+         "Stored pipette offsets", query=(Param("pipette_id", s.STRING), Param("mount", s.STRING)), ok=c.LIST),
+    _cal("DELETE", "/calibration/pipette_offset", c.delete_pipette_offset, "calibration.pipette_offset.delete",
+         "Delete one pipette offset", query=(Param("pipette_id", s.STRING, True), Param("mount", s.STRING, True)),
+         ok=s.MESSAGE),
+    _cal("GET", "/calibration/tip_length", c.get_tip_lengths, "calibration.tip_length.list", "Stored tip lengths",
+         query=(Param("pipette_id", s.STRING), Param("tiprack_uri", s.STRING), Param("tiprack_hash", s.STRING)),
+         ok=c.LIST),
+    _cal("DELETE", "/calibration/tip_length", c.delete_tip_length, "calibration.tip_length.delete",
+         "Delete one tip length", query=(Param("pipette_id", s.STRING, True), Param("tiprack_uri", s.STRING, True)),
+         ok=s.MESSAGE),
+    _cal("POST", "/sessions", c.create_session, "calibration.session.create",
+         "Start a calibration session (deckCalibration, pipetteOffsetCalibration, tipLengthCalibration, "
+         "calibrationCheck)",
+         body=c.SESSION_REQUEST, ok=s.DATA, ok_status=201),
+    _cal("GET", "/sessions", c.list_sessions, "calibration.session.list", "Calibration sessions", ok=s.DATA),
+    _cal("GET", "/sessions/{sessionId}", c.get_session, "calibration.session.get", "One calibration session",
+         ok=s.DATA),
+    _cal("DELETE", "/sessions/{sessionId}", c.delete_session, "calibration.session.delete",
+         "Exit and remove a calibration session", ok=s.DATA),
+    _cal("POST", "/sessions/{sessionId}/commands/execute", c.execute_command, "calibration.session.execute",
+         "Run one session command (calibration.jog, calibration.saveOffset, ...)", body=c.COMMAND_REQUEST,
+         ok=s.DATA),
+)
+
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", health.health, None, "Robot name, versions and per-daemon readiness",
           ok=s.HEALTH, errors=(422, 503)),
@@ -133,6 +170,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/openapi.json", openapi.serve, None, "This document", versioned=False, ok=s.OPENAPI, errors=()),
     *UPDATE_SERVER_ROUTES,
     *SETTINGS_ROUTES,
+    *CALIBRATION_ROUTES,
 )
 
 

@@ -15,7 +15,9 @@ import zmq.asyncio
 from bus import BusConfig, BusError, Client, configure_logging
 from bus.loop import run as run_loop
 from bus.service import ServiceHost
+from opentrons.calibration_storage.applied import Corrections, corrections_from_env
 from opentrons.engine.bus_backend import BusBackend
+from opentrons.labware_offsets import LabwareOffsetError
 from run_daemon.journal import RunJournal
 from run_daemon.run import ProtocolRun
 from run_daemon.service import RunnerService
@@ -30,13 +32,16 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--run-id", required=True)
     parser.add_argument("protocol", type=Path)
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[], type=Path)
+    parser.add_argument("--labware-offsets", type=Path, metavar="FILE",
+                        help="a JSON list of the run's labware offsets ({id, createdAt, definitionUri, location, "
+                             "vector})")
     args = parser.parse_args(argv)
     if not args.run_id or not set(args.run_id) <= RUN_ID_CHARS or args.run_id.startswith("."):
         parser.error(f"--run-id must be letters, digits, '_', '-' or '.', got {args.run_id!r}")
     return args
 
 
-async def serve(args: argparse.Namespace, config: BusConfig, data_dir: Path) -> str:
+async def serve(args: argparse.Namespace, config: BusConfig, data_dir: Path, corrections: Corrections) -> str:
     """Build the run and its service, bind, run to the end."""
     sync_ctx = zmq.Context()
     backend = BusBackend(lambda: Client(sync_ctx, config), f"runner:{args.run_id}", lease_ttl_s=None)
@@ -44,7 +49,7 @@ async def serve(args: argparse.Namespace, config: BusConfig, data_dir: Path) -> 
     host = ServiceHost("runner", config, zmq.asyncio.Context())
     service: RunnerService
     run = ProtocolRun(args.run_id, args.protocol, args.custom_labware_path, backend, journal,
-                      lambda kind, data: service.notify(kind, data))
+                      lambda kind, data: service.notify(kind, data), corrections)
     service = RunnerService(host, run)
     host.bind()
     try:
@@ -63,7 +68,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"run_daemon: {exc}", file=sys.stderr)
         return 2
     data_dir = Path(os.environ.get("OT2_DATA_DIR", "var/data"))
-    status = run_loop(serve(args, config, data_dir))
+    try:
+        corrections = corrections_from_env({**os.environ, "OT2_DATA_DIR": str(data_dir)}, args.labware_offsets)
+    except LabwareOffsetError as exc:
+        print(f"run_daemon: {exc}", file=sys.stderr)
+        return 2
+    status = run_loop(serve(args, config, data_dir, corrections))
     structlog.get_logger("runner").info("runner_exit", status=status)
     return EXIT_CODES.get(status, 1)
 

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+if TYPE_CHECKING:
+    from opentrons.calibration_storage.applied import Corrections
 
 DEFAULT_TIME_LIMIT_S = 60.0
 
@@ -47,8 +51,9 @@ def error(error_type: str, detail: str) -> dict:
     return {"id": f"error-{time.time_ns()}", "createdAt": time.time(), "errorType": error_type, "detail": detail}
 
 
-def simulate(protocol_path: Path, labware_dirs: Sequence[Path]) -> dict:
-    """Run the protocol on the simulation backend and describe what it loads and does."""
+def simulate(protocol_path: Path, labware_dirs: Sequence[Path], corrections: Optional["Corrections"] = None) -> dict:
+    """Run the protocol on the simulation backend (with the robot's calibration, when given) and describe what it
+    loads and does."""
     from opentrons.engine.sim_backend import SimulationBackend
     from opentrons.errors import ProtocolError
     from opentrons.execute import listened_context, load
@@ -57,7 +62,7 @@ def simulate(protocol_path: Path, labware_dirs: Sequence[Path]) -> dict:
     records: list[dict[str, Any]] = []
     try:
         protocol = load(str(protocol_path))
-        context = listened_context(protocol, SimulationBackend(), list(labware_dirs), records.append)
+        context = listened_context(protocol, SimulationBackend(), list(labware_dirs), records.append, corrections)
         run_protocol(protocol, context)
     except (ProtocolError, OSError, UnicodeDecodeError) as exc:
         return {**failed_analysis(type(exc).__name__, str(exc)), "commands": [_command(r) for r in records]}
@@ -82,7 +87,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("protocol", type=Path)
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[], type=Path)
     args = parser.parse_args(argv)
-    json.dump(simulate(args.protocol, args.custom_labware_path), sys.stdout, default=str)
+    from opentrons.calibration_storage.applied import corrections_from_env
+
+    corrections = corrections_from_env(os.environ)
+    json.dump(simulate(args.protocol, args.custom_labware_path, corrections), sys.stdout, default=str)
     return 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import structlog
 
 from bus import Conflict
+from opentrons.calibration_storage.applied import Corrections
 from opentrons.engine.bus_backend import BusBackend
 from opentrons.execute import listened_context, load, make_safe
 from opentrons.runner import run_protocol
@@ -23,8 +24,9 @@ class ProtocolRun:
     """The run's state. `execute` runs in a worker thread; `pause`, `play` and `stop` come from the bus loop."""
 
     def __init__(self, run_id: str, protocol_path: Path, labware_dirs: list[Path], backend: BusBackend,
-                 journal: RunJournal, notify: Notify) -> None:
+                 journal: RunJournal, notify: Notify, corrections: Corrections | None = None) -> None:
         self.run_id = run_id
+        self.corrections = corrections
         self.protocol_path = protocol_path
         self.labware_dirs = labware_dirs
         self.backend = backend
@@ -56,7 +58,8 @@ class ProtocolRun:
     def _run_protocol(self) -> None:
         protocol = load(str(self.protocol_path))
         self.backend.open()
-        self._context = listened_context(protocol, self.backend, self.labware_dirs, self._on_command)
+        self._context = listened_context(protocol, self.backend, self.labware_dirs, self._on_command,
+                                         self.corrections)
         run_protocol(protocol, self._context)
         self._set_status("finishing")
         self.backend.home()

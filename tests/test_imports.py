@@ -21,6 +21,7 @@ print(json.dumps({"threads": threading.active_count(), "opened": [p for p in ope
 """
 
 PACKAGES = ["bus", "bus.cli", "bus.service", "motion_daemon", "api_gateway", "update_daemon", "supervisor",
+            "calibration_daemon", "calibration_daemon.service", "opentrons.calibration_storage.store",
             "opentrons"]
 
 

@@ -3,7 +3,7 @@ import configparser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP_LEVEL = ["bus", "motion_daemon", "api_gateway", "update_daemon", "supervisor", "run_daemon"]
+TOP_LEVEL = ["bus", "motion_daemon", "api_gateway", "update_daemon", "supervisor", "run_daemon", "calibration_daemon"]
 
 
 def _tree_packages() -> set[str]:

@@ -71,6 +71,8 @@ class BoardConfig:
     unknown_codes: str = "error"
     firmware_version: str = dialect.FIRMWARE_VERSION
     flash_file: Path | None = None
+    # A file every received line is appended to, so tests in other processes can see the G-code sent.
+    gcode_log: str | None = None
 
 
 class SimulatedSmoothie:
@@ -112,6 +114,8 @@ class SimulatedSmoothie:
         stripped = line.strip()
         if stripped and self.bootloader is None:
             self.received.append(stripped)
+            if self.config.gcode_log:
+                self._log_line(stripped)
         if self.bootloader is not None or stripped.lower() == dialect.ISP_COMMAND:
             return Reply(self._programming(stripped, now))
         if stripped.lower() == "version":
@@ -126,6 +130,10 @@ class SimulatedSmoothie:
             return Reply(f"{dialect.no_instrument(missing.letter)}\r\n")
         except (ValueError, IndexError) as exc:
             return Reply(f"error:{exc}\r\n")
+
+    def _log_line(self, line: str) -> None:
+        with open(self.config.gcode_log or "", "a", encoding="ascii", errors="replace") as log:
+            log.write(line + "\n")
 
     def emergency_stop(self, now: float) -> str:
         """M112: stop at once wherever the axes are; the position is no longer trusted."""

@@ -55,7 +55,8 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 def board_config_from_env(env: Mapping[str, str]) -> BoardConfig:
     """OT2_SIM_PIPETTES, OT2_SIM_SPEED (1 real time, 0 instant), OT2_SIM_BASIC, OT2_SIM_UNKNOWN_CODES,
-    OT2_SIM_FW_VERSION (the factory firmware), OT2_SIM_FLASH_FILE (where the board's flash persists)."""
+    OT2_SIM_FW_VERSION (the factory firmware), OT2_SIM_FLASH_FILE (where the board's flash persists),
+    OT2_SIM_GCODE_LOG (a file that every received line is appended to)."""
     unknown = env.get("OT2_SIM_UNKNOWN_CODES", "error") or "error"
     if unknown not in ("error", "ignore"):
         raise SimConfigError(f"OT2_SIM_UNKNOWN_CODES must be 'error' or 'ignore', got {unknown!r}")
@@ -66,6 +67,7 @@ def board_config_from_env(env: Mapping[str, str]) -> BoardConfig:
         unknown_codes=unknown,
         firmware_version=_firmware_version(env),
         flash_file=Path(env["OT2_SIM_FLASH_FILE"]) if env.get("OT2_SIM_FLASH_FILE") else None,
+        gcode_log=env.get("OT2_SIM_GCODE_LOG") or None,
     )
 
 

@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from opentrons.calibration_storage.applied import Corrections, corrections_from_env
 from opentrons.errors import ProtocolError
+from opentrons.labware_offsets import LabwareOffsetError
 from opentrons.protocols.api_level import MAX_SUPPORTED
 from opentrons.protocols.parse import Protocol, optional_level, parse
 
@@ -39,12 +41,14 @@ def bus_backend_factory(holder: Optional[str] = None) -> Any:
 
 def get_protocol_api(version: Optional[str] = None, backend_factory: Optional[BackendFactory] = None,
                      custom_labware_paths: Optional[Sequence[str]] = None) -> Any:
-    """A ProtocolContext that moves the robot through ``backend_factory()`` (default: the bus)."""
+    """A ProtocolContext that moves the robot through ``backend_factory()`` (default: the bus), placing moves with
+    the calibration stored in ``$OT2_DATA_DIR`` (read now), as ``opentrons_execute`` and the App's runs do."""
     from opentrons.runner import make_context
 
     level = optional_level(version) if version is not None else MAX_SUPPORTED
     backend = (backend_factory or bus_backend_factory)()
-    return make_context(level, backend, [Path(p) for p in custom_labware_paths or ()], simulating=False)
+    return make_context(level, backend, [Path(p) for p in custom_labware_paths or ()], simulating=False,
+                        corrections=corrections_from_env(os.environ))
 
 
 def listen_to_commands(engine: Any, listener: CommandListener) -> None:
@@ -100,13 +104,13 @@ def execute(protocol_path: str, backend_factory: Optional[BackendFactory] = None
 
 
 def listened_context(protocol: Protocol, backend: Any, labware_dirs: Sequence[Path],
-                     listener: Optional[CommandListener]) -> Any:
+                     listener: Optional[CommandListener], corrections: Optional[Corrections] = None) -> Any:
     """A ProtocolContext whose every command, the set-up ones included, is reported to ``listener``."""
     from opentrons.definitions import DefinitionStore
     from opentrons.engine.engine import Engine
     from opentrons.protocol_api.protocol_context import ProtocolContext
 
-    engine = Engine(DefinitionStore(labware_dirs), backend)
+    engine = Engine(DefinitionStore(labware_dirs), backend, corrections)
     if listener is not None:
         listen_to_commands(engine, listener)
     return ProtocolContext(engine, protocol.api_level, False)
@@ -127,9 +131,10 @@ def make_safe(engine: Any) -> None:
 class TerminalRun:
     """One ``opentrons_execute`` run: prints each new run-log line as its command completes."""
 
-    def __init__(self, protocol_path: str, labware_paths: Sequence[str]) -> None:
+    def __init__(self, protocol_path: str, labware_paths: Sequence[str], corrections: Corrections) -> None:
         self.protocol = load(protocol_path)
         self.labware_paths = [Path(p) for p in labware_paths]
+        self.corrections = corrections
         self.printed = 0
         self.context: Any = None
 
@@ -140,7 +145,7 @@ class TerminalRun:
         backend = bus_backend_factory()
         try:
             self.context = listened_context(self.protocol, backend, self.labware_paths,
-                                            lambda *_: self.print_new_lines())
+                                            lambda *_: self.print_new_lines(), self.corrections)
             try:
                 run_protocol(self.protocol, self.context)
             except KeyboardInterrupt:
@@ -172,13 +177,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prog="opentrons_execute", description="Run an OT-2 protocol on the robot")
     parser.add_argument("protocol", metavar="PROTOCOL")
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[])
+    parser.add_argument("--labware-offsets", type=Path, metavar="FILE",
+                        help="a JSON list of labware offsets ({id, createdAt, definitionUri, location, vector})")
     args = parser.parse_args(argv)
     from bus import BusError
     from opentrons.runner import print_error
 
     try:
-        TerminalRun(args.protocol, args.custom_labware_path).run()
-    except (ProtocolError, BusError, OSError) as exc:
+        corrections = corrections_from_env(os.environ, args.labware_offsets)
+        TerminalRun(args.protocol, args.custom_labware_path, corrections).run()
+    except (ProtocolError, BusError, OSError, LabwareOffsetError) as exc:
         print_error(f"{type(exc).__name__}: {exc}")
         return 1
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
+from opentrons.calibration_storage.applied import Corrections
 from opentrons.definitions import DefinitionStore
 from opentrons.engine.backend import MotionBackend
 from opentrons.engine.engine import Engine
@@ -21,11 +22,11 @@ class ProtocolRunError(ProtocolError):
 
 
 def make_context(level: APIVersion, backend: MotionBackend, labware_dirs: Iterable[Path] = (),
-                 simulating: bool = True) -> Any:
-    """A fresh ProtocolContext over a fresh engine and the given backend."""
+                 simulating: bool = True, corrections: Optional[Corrections] = None) -> Any:
+    """A fresh ProtocolContext over a fresh engine, the given backend and calibration (default: nominal)."""
     from opentrons.protocol_api.protocol_context import ProtocolContext
 
-    engine = Engine(DefinitionStore(labware_dirs), backend)
+    engine = Engine(DefinitionStore(labware_dirs), backend, corrections)
     return ProtocolContext(engine, level, simulating)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -47,12 +48,14 @@ def format_runlog(runlog: RunLog) -> str:
 
 def get_protocol_api(version: Union[str, Any] = None, extra_labware: Optional[Dict[str, Any]] = None,
                      custom_labware_paths: Optional[Sequence[str]] = None, **_ignored: Any) -> Any:
-    """A simulating ProtocolContext for notebooks and scripts."""
+    """A simulating ProtocolContext for notebooks and scripts (with the calibration in ``$OT2_DATA_DIR``, if set)."""
+    from opentrons.calibration_storage.applied import corrections_from_env
     from opentrons.engine.sim_backend import SimulationBackend
     from opentrons.runner import make_context
 
     level = optional_level(str(version)) if version is not None else MAX_SUPPORTED
-    context = make_context(level, SimulationBackend(), [Path(p) for p in custom_labware_paths or ()])
+    context = make_context(level, SimulationBackend(), [Path(p) for p in custom_labware_paths or ()],
+                           corrections=corrections_from_env(os.environ))
     for definition in (extra_labware or {}).values():
         context.engine.definitions.add_custom_labware(definition)
     return context
@@ -64,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[],
                         help="a folder of custom labware JSON definitions (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the command list as JSON")
+    parser.add_argument("--labware-offsets", type=Path, metavar="FILE",
+                        help="a JSON list of labware offsets ({id, createdAt, definitionUri, location, vector})")
     parser.add_argument("-l", "--log-level", default="warning",
                         choices=["debug", "info", "warning", "error", "none"])
     parser.add_argument("-e", "--estimate-duration", action="store_true",
@@ -75,6 +80,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """The opentrons_simulate command."""
     args = _parser().parse_args(argv)
     from opentrons.engine.sim_backend import SimulationBackend
+    from opentrons.calibration_storage.applied import corrections_from_env
+    from opentrons.labware_offsets import LabwareOffsetError
     from opentrons.runner import make_context, print_error, run_protocol
 
     from opentrons.cli_logging import configure
@@ -83,11 +90,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     text, name = _read(args.protocol, None)
     args.protocol.close()
     try:
+        corrections = corrections_from_env(os.environ, args.labware_offsets)
         protocol = parse(text, name)
         context = make_context(protocol.api_level, SimulationBackend(),
-                               [Path(p) for p in args.custom_labware_path])
+                               [Path(p) for p in args.custom_labware_path], corrections=corrections)
         runlog = run_protocol(protocol, context)
-    except ProtocolError as exc:
+    except (ProtocolError, LabwareOffsetError) as exc:
         print_error(str(exc))
         log.debug("simulation.failed", protocol=name, error=str(exc))
         return 1

@@ -37,5 +37,8 @@ class MotionBackend(Protocol):
     def module_command(self, module_id: str, action: str, params: Dict[str, Any]) -> None:
         """Run a module action ('temperatureModule/setTargetTemperature', …)."""
 
+    def attached_pipette_ids(self) -> Dict[str, str]:
+        """The serial number of the pipette on each mount, where known (calibration is kept per serial)."""
+
     def elapsed_seconds(self) -> float:
         """Time spent so far: the virtual clock in simulation, the wall clock on hardware."""

@@ -43,6 +43,7 @@ class BusBackend:
         self._configs: Dict[str, Dict[str, Any]] = {}
         self._tip_offset: Dict[str, float] = {}
         self._model_offset_z: Dict[str, float] = {}
+        self._pipette_ids: Dict[str, str] = {}
         # (mount, x, y) of the last move by point: a move straight up or down from there needs only its Z axis.
         self._gantry: Optional[Tuple[str, float, float]] = None
         self._playing = threading.Event()
@@ -55,6 +56,7 @@ class BusBackend:
         attached = self._client.call("motion.pipettes", {}, idempotent=True)
         self._configs = {mount: _model_config(info["model"]) for mount, info in attached.items() if info}
         self._model_offset_z = {mount: float(info["model_offset"][2]) for mount, info in attached.items() if info}
+        self._pipette_ids = {mount: str(info["id"]) for mount, info in attached.items() if info and info.get("id")}
         self.home()
 
     def close(self) -> None:
@@ -106,6 +108,10 @@ class BusBackend:
         if mount is None:
             self._gantry = None
         self._motion("motion.home", {"axes": axes})
+
+    def attached_pipette_ids(self) -> Dict[str, str]:
+        """The serials the motion daemon read from the attached pipettes' EEPROMs when the backend opened."""
+        return dict(self._pipette_ids)
 
     def move_to(self, mount: str, point: Point, speed: Optional[float] = None) -> None:
         """Move the nozzle (or the end of the tip) of ``mount`` to ``point``.

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
+from opentrons.calibration_storage.applied import Corrections
 from opentrons.definitions import DefinitionStore
 from opentrons.engine import geometry, handlers_liquid, handlers_setup
 from opentrons.engine.backend import MotionBackend
@@ -20,9 +21,11 @@ _HANDLERS: Dict[str, Handler] = {**handlers_setup.HANDLERS, **handlers_liquid.HA
 class Engine:
     """Holds the protocol's state; every change goes through ``execute``."""
 
-    def __init__(self, definitions: DefinitionStore, backend: MotionBackend) -> None:
+    def __init__(self, definitions: DefinitionStore, backend: MotionBackend,
+                 corrections: Optional[Corrections] = None) -> None:
         self.definitions = definitions
         self.backend = backend
+        self.corrections = corrections or Corrections()
         self.deck = definitions.deck()
         self.slot_origins = geometry.slot_origins(self.deck)
         self.slot_occupants: Dict[str, str] = {}
@@ -136,9 +139,18 @@ class Engine:
             safe = max(safe, minimum_z)
         for waypoint in geometry.arc_waypoints(start, point, safe, direct or same_well):
             self._check_z_floor(pipette, waypoint)
-            self.backend.move_to(pipette.mount, waypoint, speed)
+            self.move_calibrated(pipette.mount, waypoint, speed)
         self.positions[pipette.mount] = point
         self.places[pipette.mount] = place
+
+    def move_calibrated(self, mount: str, point: Point, speed: Optional[float] = None) -> None:
+        """Hand the backend the point where the nominal deck ``point`` really is for the pipette on ``mount``."""
+        robot_point = self.corrections.calibration.to_robot(point, mount, self.hardware_pipette_id(mount))
+        self.backend.move_to(mount, robot_point, speed)
+
+    def hardware_pipette_id(self, mount: str) -> Optional[str]:
+        """The serial of the pipette attached on ``mount`` (None when the backend does not know one)."""
+        return self.backend.attached_pipette_ids().get(mount)
 
     def _check_module_access(self, labware_id: str) -> None:
         module_id = self.labware[labware_id].location.get("moduleId")

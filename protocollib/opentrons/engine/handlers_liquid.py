@@ -10,6 +10,7 @@ from opentrons.errors import (
     TipAttachedError,
     VolumeError,
 )
+from opentrons.labware_offsets import definition_uri
 from opentrons.types import Point
 
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ def pick_up_tip(engine: "Engine", params: Params) -> List[str]:
         raise CommandError(f"{rack.display_name} is not a tip rack")
     wells = rack.column_below(params["wellName"], pipette.channels)
     engine.move_pipette(pipette, engine.well_point(params), place=(rack.labware_id, params["wellName"]))
-    tip_length = float(rack.definition["parameters"].get("tipLength", 0.0))
+    tip_length = engine.corrections.calibration.tip_length(
+        engine.hardware_pipette_id(pipette.mount), definition_uri(rack.definition),
+        float(rack.definition["parameters"].get("tipLength", 0.0)))
     engine.backend.pick_up_tip(pipette.mount, tip_length)
     rack.used_tips.update(wells)
     pipette.has_tip, pipette.tip_length, pipette.current_volume = True, tip_length, 0.0
@@ -142,8 +145,8 @@ def touch_tip(engine: "Engine", params: Params) -> None:
     engine.move_pipette(pipette, centre, place=(lw.labware_id, params["wellName"]))
     speed = params.get("speed", 60.0)
     for dx, dy in ((half_x, 0.0), (-half_x, 0.0), (0.0, half_y), (0.0, -half_y)):
-        engine.backend.move_to(pipette.mount, Point(centre.x + dx, centre.y + dy, centre.z), speed)
-    engine.backend.move_to(pipette.mount, centre, speed)
+        engine.move_calibrated(pipette.mount, Point(centre.x + dx, centre.y + dy, centre.z), speed)
+    engine.move_calibrated(pipette.mount, centre, speed)
 
 
 def move_to(engine: "Engine", params: Params) -> None:

@@ -1,11 +1,12 @@
 """Engine handlers for loading things, homing, waiting, comments and module actions."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from opentrons.engine import geometry
 from opentrons.engine.state import LabwareState, ModuleState, PipetteState
 from opentrons.errors import CommandError, DeckConflictError
+from opentrons.labware_offsets import definition_uri, offset_for
 from opentrons.types import Mount, Point
 
 if TYPE_CHECKING:
@@ -55,11 +56,14 @@ def load_labware(engine: "Engine", params: Params) -> LabwareState:
             raise DeckConflictError(f"{module.definition['displayName']} already holds labware")
         parent = module.labware_origin
         module.status["labwareId"] = labware_id
+        place: Tuple[str, Optional[str]] = (module.slot, module.model)
     else:
         slot = claim_slot(engine, location["slotName"], labware_id)
         location = {"slotName": slot}
         parent = engine.slot_origins[slot]
-    offset = Point(**params.get("offset", {}))
+        place = (slot, None)
+    run_offset = offset_for(engine.corrections.labware_offsets, definition_uri(definition), *place)
+    offset = Point(**params.get("offset", {})) + run_offset
     origin = geometry.labware_origin(definition, parent, offset)
     display = params.get("displayName") or definition["metadata"]["displayName"]
     state = LabwareState(labware_id, definition, location, origin, display)

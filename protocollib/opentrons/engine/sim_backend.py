@@ -14,7 +14,8 @@ _MODULE_STEP_SECONDS = 1.0
 class SimulationBackend:
     """Executes motion instantly and counts the time it would have taken."""
 
-    def __init__(self) -> None:
+    def __init__(self, pipette_ids: Optional[Dict[str, str]] = None) -> None:
+        self._pipette_ids = dict(pipette_ids or {})
         self._clock = 0.0
         self._positions: Dict[str, Point] = {}
         self._plungers: Dict[str, float] = {}
@@ -25,6 +26,10 @@ class SimulationBackend:
         """Put one mount (or both) at the home position."""
         for name in ((mount,) if mount else ("left", "right")):
             self._travel(name, HOME_POINT, DEFAULT_SPEED_MM_S)
+
+    def attached_pipette_ids(self) -> Dict[str, str]:
+        """The pipette serials this simulation was told of (none by default)."""
+        return dict(self._pipette_ids)
 
     def move_to(self, mount: str, point: Point, speed: Optional[float] = None) -> None:
         """Record the new position and the time the straight move takes."""

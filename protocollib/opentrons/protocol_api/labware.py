@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 from opentrons.engine import geometry
 from opentrons.engine.state import LabwareState
 from opentrons.errors import OutOfTipsError
-from opentrons.protocols.api_level import APIVersion
+from opentrons.protocols.api_level import APIVersion, requires_version
 from opentrons.types import Location, Point
 
 _BARE_LABWARE_NAME_FROM = APIVersion(2, 14)
@@ -175,8 +175,9 @@ class Labware:
         """The apiLevel this labware follows."""
         return self._ctx.api_version
 
+    @requires_version(2, 12)
     def set_offset(self, x: float, y: float, z: float) -> None:
-        """Shift the labware by (x, y, z) mm from its nominal position."""
+        """Shift the labware by (x, y, z) mm from its nominal position (replacing any run labware offset)."""
         corner = self._state.definition.get("cornerOffsetFromSlot", {"x": 0, "y": 0, "z": 0})
         nominal = self._nominal_origin()
         self._state.origin = nominal + Point(corner["x"], corner["y"], corner["z"]) + Point(x, y, z)
