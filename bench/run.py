@@ -113,7 +113,7 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.002) -> None:
 
 
 def one_stop(env: dict[str, str], client: Client, path: Path, run_id: str) -> float:
-    runner = subprocess.Popen([sys.executable, "-m", "run_daemon", "--run-id", run_id, str(path)], env=env,
+    runner = subprocess.Popen([sys.executable, "-m", "run_daemon.runner", "--run-id", run_id, str(path)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     wait_for(lambda: _completed(client) >= 4, timeout=90)
     wait_for(lambda: client.call("motion.state")["state"] == "busy")

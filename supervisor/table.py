@@ -43,6 +43,7 @@ class ProcessSpec:
 # (name, module, critical) in start order: motion first, since everything that moves the robot asks it.
 DAEMONS: tuple[tuple[str, str, bool], ...] = (
     ("motion", "motion_daemon", True),
+    ("runs", "run_daemon", False),
     ("gateway", "api_gateway", False),
     ("update", "update_daemon", False),
 )

@@ -13,6 +13,7 @@ from tests.runs.conftest import PROTOCOLS, motion_entry, write_protocol
 from tests.runs.test_runner import SLOW_BODY
 
 GATEWAY = {"name": "gateway", "argv": ["python", "-m", "api_gateway"]}
+RUNS = {"name": "runs", "argv": ["python", "-m", "run_daemon"]}
 
 
 def upload(http: Http, *files: tuple[str, bytes]) -> Any:
@@ -26,8 +27,9 @@ def upload(http: Http, *files: tuple[str, bytes]) -> Any:
 
 def robot_with_http(stack: Callable, speed: str) -> tuple[Any, Http]:
     port = free_port()
-    robot = stack(motion_entry(speed), GATEWAY, extra=("--smoothie", "sim", "--port", str(port)))
+    robot = stack(motion_entry(speed), RUNS, GATEWAY, extra=("--smoothie", "sim", "--port", str(port)))
     robot.wait_state("gateway", "running")
+    robot.wait_state("runs", "running")
     return robot, Http(port)
 
 
