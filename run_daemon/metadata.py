@@ -5,8 +5,6 @@ import ast
 import json
 from typing import Any
 
-# Metadata values shown as they are; anything else in a metadata literal is shown as text.
-PLAIN = (str, int, float, bool)
 
 
 class ProtocolFileError(ValueError):
@@ -40,7 +38,16 @@ def _literal_dict(tree: ast.Module, variable: str) -> dict[str, Any]:
 
 
 def _plain(value: dict[Any, Any]) -> dict[str, Any]:
-    return {str(k): v if isinstance(v, PLAIN) else repr(v) for k, v in value.items()}
+    # Values JSON can carry are shown as they are; anything else in a Python literal (a set, bytes) as text.
+    return {str(k): v if _jsonable(v) else repr(v) for k, v in value.items()}
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def json_document(name: str, content: bytes) -> dict[str, Any]:
@@ -57,4 +64,4 @@ def json_document(name: str, content: bytes) -> dict[str, Any]:
 def json_metadata(name: str, content: bytes) -> dict[str, Any]:
     """The `metadata` object of a JSON protocol."""
     metadata = json_document(name, content).get("metadata", {})
-    return _plain(metadata) if isinstance(metadata, dict) else {}
+    return metadata if isinstance(metadata, dict) else {}

@@ -12,10 +12,11 @@ import structlog
 import zmq
 import zmq.asyncio
 
-from bus import BusConfig, BusError, Client, configure_logging
+from bus import AsyncSubscriber, BusConfig, BusError, Client, configure_logging
 from bus.service import ServiceHost
 from opentrons.engine.bus_backend import BusBackend
 from run_daemon.journal import RunJournal
+from run_daemon.motion_watch import TOPIC as MOTION_HEARTBEAT
 from run_daemon.run import ProtocolRun
 from run_daemon.service import RunnerService
 
@@ -40,15 +41,18 @@ async def serve(args: argparse.Namespace, config: BusConfig, data_dir: Path) -> 
     sync_ctx = zmq.Context()
     backend = BusBackend(lambda: Client(sync_ctx, config), f"runner:{args.run_id}", lease_ttl_s=None)
     journal = RunJournal(data_dir / "runs" / args.run_id)
-    host = ServiceHost("runner", config, zmq.asyncio.Context())
+    ctx = zmq.asyncio.Context()
+    host = ServiceHost("runner", config, ctx)
     service: RunnerService
     run = ProtocolRun(args.run_id, args.protocol, args.custom_labware_path, backend, journal,
                       lambda kind, data: service.notify(kind, data))
-    service = RunnerService(host, run)
+    motion_events = AsyncSubscriber(ctx, [config.pub("motion")], [MOTION_HEARTBEAT])
+    service = RunnerService(host, run, motion_events, os._exit)
     host.bind()
     try:
         return await service.serve()
     finally:
+        motion_events.close()
         journal.close()
 
 
