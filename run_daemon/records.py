@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from run_daemon.journal import TERMINAL_STATUSES, RunJournal, RunRecord, read_journal
+from run_daemon.journal import JOURNAL_NAME, TERMINAL_STATUSES, RunJournal, RunRecord, add_lines
 from run_daemon.store import write_json
 
 RUN_FILE = "run.json"
@@ -25,6 +27,7 @@ class RunStore:
 
     def __init__(self, data_dir: Path) -> None:
         self.root = data_dir / "runs"
+        self._journals = JournalCache()
 
     def folder(self, run_id: str) -> Path:
         """Where a run's files are."""
@@ -63,11 +66,12 @@ class RunStore:
 
     def record(self, run_id: str) -> RunRecord:
         """What the run's journal says."""
-        return read_journal(self.folder(run_id))
+        return self._journals.read(self.folder(run_id) / JOURNAL_NAME)
 
     def end_failed(self, run_id: str, error: dict[str, Any]) -> None:
         """Write the final `failed` status of a run whose runner ended without one (the runner is gone, so the
         journal is the manager's again)."""
+        _end_torn_line(self.folder(run_id) / JOURNAL_NAME)
         journal = RunJournal(self.folder(run_id))
         try:
             journal.append({"event": "status", "status": "failed", "ts": time.time(), "error": error})
@@ -81,6 +85,42 @@ class RunStore:
             journal.append({"event": "status", "status": "stopped", "ts": time.time(), "error": None})
         finally:
             journal.close()
+
+
+def _end_torn_line(path: Path) -> None:
+    # A power loss can leave half a line (never reported); the next record must start on a line of its own.
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb+") as file:
+        file.seek(-1, os.SEEK_END)
+        if file.read(1) != b"\n":
+            file.write(b"\n")
+            os.fsync(file.fileno())
+
+
+class JournalCache:
+    """Reads each journal incrementally: only the whole lines appended since the last read are parsed, so
+    polling a long run costs what it added, not its whole history. Safe to call from several threads."""
+
+    def __init__(self) -> None:
+        self._read: dict[Path, tuple[int, RunRecord]] = {}
+        self._lock = threading.Lock()
+
+    def read(self, path: Path) -> RunRecord:
+        """The record so far (a copy the caller may keep); empty when the journal does not exist."""
+        with self._lock:
+            offset, record = self._read.get(path, (0, RunRecord()))
+            try:
+                with open(path, "rb") as file:
+                    file.seek(offset)
+                    data = file.read()
+            except FileNotFoundError:
+                self._read.pop(path, None)
+                return RunRecord()
+            whole = data.rfind(b"\n") + 1  # a line still being written is read once it is complete
+            add_lines(record, data[:whole])
+            self._read[path] = (offset + whole, record)
+            return RunRecord(list(record.statuses), list(record.commands))
 
 
 def status_of(meta: dict[str, Any], record: RunRecord) -> str:

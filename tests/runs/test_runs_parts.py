@@ -7,8 +7,10 @@ import pytest
 
 from bus import BadRequest, NotFound, TooLarge
 from run_daemon import uploads
+from run_daemon.journal import JOURNAL_NAME, read_journal
 from run_daemon.metadata import ProtocolFileError, python_metadata
 from run_daemon.offsets import checked_offsets
+from run_daemon.records import RunStore
 from run_daemon.store import ProtocolStore, StoreError
 from run_daemon.uploads import Uploads
 
@@ -82,3 +84,17 @@ def test_the_store_refuses_unreadable_files_and_deletes_whole(tmp_path: Path) ->
     assert store.pending() == [record["id"]]
     store.delete(record["id"])
     assert store.all() == [] and not (tmp_path / "protocols" / record["id"]).exists()
+
+
+def test_journals_are_read_as_they_grow_and_a_torn_line_does_not_swallow_the_final_status(tmp_path: Path) -> None:
+    runs = RunStore(tmp_path)
+    meta = runs.create("protocol-1", [])
+    journal = runs.folder(meta["id"]) / JOURNAL_NAME
+    journal.write_bytes(b'{"event":"status","status":"running","ts":1,"error":null}\n')
+    assert runs.record(meta["id"]).status == "running"
+    with open(journal, "ab") as file:
+        file.write(b'{"event":"command","index":0,"commandType":"home","params":{},"status":"succeeded"}\n{"eve')
+    assert [c["index"] for c in runs.record(meta["id"]).commands] == [0]
+    runs.end_failed(meta["id"], {"errorType": "RunnerDied", "detail": "power lost"})
+    record = runs.record(meta["id"])
+    assert record.status == "failed" and len(record.commands) == 1 and record == read_journal(journal.parent)
