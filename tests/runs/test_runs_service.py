@@ -210,3 +210,15 @@ def test_reset_of_the_run_history_wipes_protocols_and_runs(stack: Callable, tmp_
     assert http.get("/protocols").body["data"] == [] and http.get("/runs").body["data"] == []
     data = tmp_path / "data"
     assert not (data / "protocols").exists() and not (data / "runs").exists()
+
+
+def test_uploads_larger_than_a_bus_message_are_streamed_and_the_limit_is_stated(stack: Callable) -> None:
+    robot, http = robot_with_http(stack, "0")
+    padding = b"#" * 99 + b"\n"
+    big = (PROTOCOLS / "basic_v2_0.py").read_bytes() + padding * ((5 << 20) // 100)
+    created = upload(http, ("big.py", big))
+    assert created.status == 201, created.body
+    assert http.get(f"/protocols/{created.body['data']['id']}").body["data"]["files"][0]["name"] == "big.py"
+    too_big = upload(http, ("huge.py", padding * ((33 << 20) // 100)))
+    assert too_big.status == 413 and "32 MiB" in too_big.body["errors"][0]["detail"]
+    assert http.get("/protocols/ids").body["data"] == [created.body["data"]["id"]]
