@@ -100,7 +100,7 @@ RUN_ROUTES: tuple[Route, ...] = (
     _new("POST", "/protocols", runs.post_protocol, "runs.upload.write",
          "Upload a protocol (multipart `files`: one .py with labware .json files, or one .json protocol; at most "
          "32 MiB in all); analyzed in the background. 201, or 200 when the same files were uploaded before",
-         ok_status=201, errors=(413, 422, *_RUNS)),
+         ok_status=201, errors=(409, 413, 422, *_RUNS)),
     _new("GET", "/protocols", runs.get_protocols, "runs.protocols", "Every stored protocol with its metadata",
          errors=(422, *_RUNS)),
     _new("GET", "/protocols/ids", runs.get_protocol_ids, "runs.protocols", "The ids of every stored protocol",

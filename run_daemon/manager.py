@@ -182,7 +182,7 @@ class RunsManager:
         if action == "stop" and status == "idle":
             await off_loop(self.store.end_stopped, meta["id"])
         elif status in ("running", "paused", "stop-requested"):
-            await self._ask_runner(meta, action)
+            await self._ask_runner(action)
         else:
             raise Conflict(f"cannot {action} a run that is {status}", {"errorId": "RunActionNotAllowed"})
         return meta
@@ -196,21 +196,17 @@ class RunsManager:
                                          timeout=CALL_TIMEOUT_S)
         log.info("runner_spawned", id=meta["id"], pid=spawned.get("pid"))
 
-    async def _ask_runner(self, meta: dict[str, Any], action: str) -> None:
+    async def _ask_runner(self, action: str) -> None:
         # Between `play` and the runner binding its socket the runner is not there yet: wait for it, bounded.
         end = time.monotonic() + RUNNER_START_S
         while True:
             try:
-                state = await self.client.call(f"runner.{action}", {}, timeout=CALL_TIMEOUT_S)
+                await self.client.call(f"runner.{action}", {}, timeout=CALL_TIMEOUT_S)
+                return
             except Unavailable:
                 if time.monotonic() > end:
                     raise
-                await asyncio.sleep(0.05)
-                continue
-            if state.get("run_id") != meta["id"]:
-                raise Conflict(f"the runner is running run {state.get('run_id')}, not {meta['id']}",
-                               {"errorId": "RunActionNotAllowed"})
-            return
+            await asyncio.sleep(0.05)
 
     async def runner_ended(self, run_id: str, reason: str) -> None:
         """A runner process ended: a run it left unfinished ends `failed`, with how the process ended."""

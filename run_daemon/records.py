@@ -139,15 +139,13 @@ def view(meta: dict[str, Any], record: RunRecord) -> dict[str, Any]:
     """The run as `/runs/{id}` shows it."""
     status = status_of(meta, record)
     errors = [s["error"] for s in record.statuses[-1:] if s.get("error")]
-    run = {**{k: v for k, v in meta.items() if k != "startedAt"}, "status": status, "errors": errors,
+    run = {**meta, "status": status, "errors": errors,
            "pipettes": [], "labware": [], "modules": [], "liquids": [], "runTimeParameters": [],
            "outputFileIds": [], "hasEverEnteredErrorRecovery": False, "ok": True}
     for command in record.commands:
         kind, keys = LOADS.get(command["commandType"], (None, ()))
         if kind is not None and command["status"] == "succeeded":
             run[kind].append({k: command["params"][k] for k in keys if command["params"].get(k) is not None})
-    if meta.get("startedAt"):
-        run["startedAt"] = meta["startedAt"]
     if status in TERMINAL_STATUSES and record.statuses:
         run["completedAt"] = record.statuses[-1]["ts"]
     return run

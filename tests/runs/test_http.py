@@ -25,9 +25,11 @@ def upload(http: Http, *files: tuple[str, bytes]) -> Any:
                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
 
 
-def robot_with_http(stack: Callable, speed: str, motion: dict[str, Any] | None = None) -> tuple[Any, Http]:
+def robot_with_http(stack: Callable, speed: str, motion: dict[str, Any] | None = None,
+                    runs_env: dict[str, str] | None = None) -> tuple[Any, Http]:
     port = free_port()
-    robot = stack(motion or motion_entry(speed), RUNS, GATEWAY, extra=("--smoothie", "sim", "--port", str(port)))
+    runs = {**RUNS, "env": runs_env or {}}
+    robot = stack(motion or motion_entry(speed), runs, GATEWAY, extra=("--smoothie", "sim", "--port", str(port)))
     robot.wait_state("gateway", "running")
     robot.wait_state("runs", "running")
     return robot, Http(port)

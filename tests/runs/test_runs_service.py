@@ -222,3 +222,15 @@ def test_uploads_larger_than_a_bus_message_are_streamed_and_the_limit_is_stated(
     too_big = upload(http, ("huge.py", padding * ((33 << 20) // 100)))
     assert too_big.status == 413 and "32 MiB" in too_big.body["errors"][0]["detail"]
     assert http.get("/protocols/ids").body["data"] == [created.body["data"]["id"]]
+
+
+def test_an_endless_protocol_ends_as_a_failed_analysis_and_the_next_one_is_analyzed(stack: Callable,
+                                                                                  tmp_path: Path) -> None:
+    robot, http = robot_with_http(stack, "0", runs_env={"OT2_ANALYSIS_TIME_LIMIT_S": "2"})
+    endless = upload(http, ("loop.py", b'metadata = {"apiLevel": "2.13"}\n\ndef run(protocol):\n    while True:\n'
+                                       b'        pass\n')).body["data"]["id"]
+    basic = upload(http, ("basic.py", (PROTOCOLS / "basic_v2_0.py").read_bytes())).body["data"]["id"]
+    timed_out = analysis_of(http, endless)
+    assert timed_out["result"] == "not-ok" and timed_out["errors"][0]["errorType"] == "AnalysisTimeout"
+    assert "2 s" in timed_out["errors"][0]["detail"]
+    assert analysis_of(http, basic)["result"] == "ok"
