@@ -180,20 +180,29 @@ async def _run_events(port: int, run_id: str, ready: threading.Event) -> list[di
     return seen
 
 
-def test_run_events_reach_the_websocket(stack: Callable) -> None:
-    robot, http = robot_with_http(stack, "0")
-    protocol_id = upload(http, ("basic.py", (PROTOCOLS / "basic_v2_0.py").read_bytes())).body["data"]["id"]
+def test_run_events_reach_the_websocket(stack: Callable, tmp_path: Path) -> None:
+    robot, http = robot_with_http(stack, "0.05")
+    tipless = write_protocol(tmp_path, SLOW_BODY.replace("    pipette.pick_up_tip()\n", ""))  # a quick stop
+    protocol_id = upload(http, ("tipless.py", tipless.read_bytes())).body["data"]["id"]
     run_id = http.post("/runs", {"data": {"protocolId": protocol_id}}).body["data"]["id"]
+    act(http, run_id, "play")
+    # The gateway hearing the runner's heartbeat proves it is subscribed to the runner: nothing after is missed.
+    wait_until(lambda: http.get("/health").body["daemons"].get("runner", {}).get("alive"), timeout=30)
     ready = threading.Event()
     found: list[list[dict[str, Any]]] = []
     listener = threading.Thread(target=lambda: found.append(asyncio.run(_run_events(http.port, run_id, ready))))
     listener.start()
     assert ready.wait(10)
+    act(http, run_id, "pause")
+    run_status(http, run_id, "paused", timeout=10)
+    done = http.get(f"/runs/{run_id}/commands").body["meta"]["totalLength"]
     act(http, run_id, "play")
+    wait_until(lambda: http.get(f"/runs/{run_id}/commands").body["meta"]["totalLength"] > done, timeout=30)
+    act(http, run_id, "stop")
     listener.join(timeout=60)
-    events = found[0]
-    assert events[-1]["event"]["data"]["status"] == "succeeded"
-    assert any(e["topic"] == f"run.{run_id}.command" for e in events)
+    statuses = [e["event"]["data"]["status"] for e in found[0] if e["topic"] == f"run.{run_id}.status"]
+    assert statuses[:2] == ["paused", "running"] and statuses[-2:] == ["stop-requested", "stopped"]
+    assert any(e["topic"] == f"run.{run_id}.command" for e in found[0])
 
 
 def test_reset_of_the_run_history_wipes_protocols_and_runs(stack: Callable, tmp_path: Path) -> None:
