@@ -243,3 +243,19 @@ def test_an_endless_protocol_ends_as_a_failed_analysis_and_the_next_one_is_analy
     assert timed_out["result"] == "not-ok" and timed_out["errors"][0]["errorType"] == "AnalysisTimeout"
     assert "2 s" in timed_out["errors"][0]["detail"]
     assert analysis_of(http, basic)["result"] == "ok"
+
+
+def test_a_runner_killed_while_the_runs_service_is_hung_is_found_by_the_resync(stack: Callable,
+                                                                               tmp_path: Path) -> None:
+    robot, http = robot_with_http(stack, "0.05")
+    run_id = http.post("/runs", {"data": {"protocolId": slow_protocol(http, tmp_path)}}).body["data"]["id"]
+    act(http, run_id, "play")
+    run_status(http, run_id, "running", timeout=30)
+    runs_pid = robot.proc_of("runs")["pid"]
+    runner_pid = robot.status()["spawns"][f"run-{run_id}"]["pid"]
+    os.kill(runs_pid, signal.SIGSTOP)  # hung: it hears nothing until the supervisor replaces it
+    os.kill(runner_pid, signal.SIGKILL)
+    wait_until(lambda: robot.proc_of("runs")["state"] == "running" and robot.proc_of("runs")["pid"] != runs_pid,
+               timeout=30)
+    failed = run_status(http, run_id, "failed", timeout=10)
+    assert failed["errors"][0]["errorType"] == "RunnerDied" and "SIGKILL" in failed["errors"][0]["detail"]
