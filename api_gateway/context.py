@@ -42,10 +42,6 @@ class Gateway:
     manual: asyncio.Lock = field(default_factory=asyncio.Lock)
     health: HealthCache = field(default_factory=HealthCache)
     reads: FreshReads = field(default_factory=FreshReads)
-    # Analyses and runner watches in flight (kept referenced so they are not collected mid-way).
-    background: set[asyncio.Future[Any]] = field(default_factory=set)
-    # How each run's runner process ended (the supervisor's reason), once it has.
-    run_exits: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

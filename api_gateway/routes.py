@@ -125,6 +125,45 @@ CALIBRATION_ROUTES: tuple[Route, ...] = (
          ok=s.DATA),
 )
 
+_RUNS = (503, 504)
+
+
+def _new(method: str, path: str, handler: Handler, op: str, summary: str, **kw: Any) -> Route:
+    """A route of the newer API (`{errors: [...]}` bodies) served by the `runs` service."""
+    return Route(method, path, handler, op, summary, style=Style.NEW, ok=s.DATA, **kw)
+
+
+RUN_ROUTES: tuple[Route, ...] = (
+    _new("POST", "/protocols", runs.post_protocol, "runs.upload.write",
+         "Upload a protocol (multipart `files`: one .py with labware .json files, or one .json protocol; at most "
+         "32 MiB in all); analyzed in the background. 201, or 200 when the same files were uploaded before",
+         ok_status=201, errors=(409, 413, 422, *_RUNS)),
+    _new("GET", "/protocols", runs.get_protocols, "runs.protocols", "Every stored protocol with its metadata",
+         errors=(422, *_RUNS)),
+    _new("GET", "/protocols/ids", runs.get_protocol_ids, "runs.protocols", "The ids of every stored protocol",
+         errors=(422, *_RUNS)),
+    _new("GET", "/protocols/{protocolId}", runs.get_protocol, "runs.protocol", "One stored protocol",
+         errors=(404, 422, *_RUNS)),
+    _new("DELETE", "/protocols/{protocolId}", runs.delete_protocol, "runs.protocol.delete",
+         "Delete a protocol (409 ProtocolUsedByRun while a stored run uses it)", errors=(404, 409, 422, *_RUNS)),
+    _new("GET", "/protocols/{protocolId}/analyses", runs.get_analyses, "runs.protocol.analyses",
+         "A protocol's analyses", errors=(404, 422, *_RUNS)),
+    _new("POST", "/runs", runs.post_run, "runs.create", "Create the current run of a protocol, with optional "
+         "labwareOffsets", ok_status=201, errors=(404, 409, 422, *_RUNS)),
+    _new("GET", "/runs", runs.get_runs, "runs.list", "Every run (the last pageLength), with links.current",
+         query=(Param("pageLength", {"type": "integer", "minimum": 0}),), errors=(422, *_RUNS)),
+    _new("GET", "/runs/{runId}", runs.get_run, "runs.get", "One run and its status", errors=(404, 422, *_RUNS)),
+    _new("PATCH", "/runs/{runId}", runs.patch_run, "runs.update", "Dismiss a run: {data: {current: false}}",
+         errors=(404, 409, 422, *_RUNS)),
+    _new("DELETE", "/runs/{runId}", runs.delete_run, "runs.delete", "Delete a run that is not running",
+         errors=(404, 409, 422, *_RUNS)),
+    _new("POST", "/runs/{runId}/actions", runs.post_action, "runs.action", "play, pause or stop a run",
+         ok_status=201, errors=(404, 409, 422, *_RUNS)),
+    _new("GET", "/runs/{runId}/commands", runs.get_commands, "runs.commands", "A run's completed commands, paged",
+         query=(Param("cursor", {"type": "integer", "minimum": 0}),
+                Param("pageLength", {"type": "integer", "minimum": 1})), errors=(404, 422, *_RUNS)),
+)
+
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", health.health, None, "Robot name, versions and per-daemon readiness",
           ok=s.HEALTH, errors=(422, 503)),
@@ -153,20 +192,7 @@ ROUTES: tuple[Route, ...] = (
           "Websocket of live bus events as JSON text frames {topic, event}; one or more topic prefixes",
           style=Style.NEW, versioned=False, query=(Param("topic", {"type": "string"}, required=True),),
           errors=(400, 422)),
-    Route("POST", "/protocols", runs.post_protocol, None, "Upload a protocol (multipart `files`); analyzed in the "
-          "background", style=Style.NEW, ok=s.DATA, errors=(422,)),
-    Route("GET", "/protocols/{protocolId}", runs.get_protocol, None, "One stored protocol", style=Style.NEW,
-          ok=s.DATA, errors=(404, 422)),
-    Route("GET", "/protocols/{protocolId}/analyses", runs.get_analyses, None, "A protocol's analyses",
-          style=Style.NEW, ok=s.DATA, errors=(404, 422)),
-    Route("POST", "/runs", runs.post_run, None, "Create the current run of a protocol", style=Style.NEW,
-          ok=s.DATA, errors=(404, 409, 422)),
-    Route("GET", "/runs/{runId}", runs.get_run, None, "One run and its status", style=Style.NEW, ok=s.DATA,
-          errors=(404, 422)),
-    Route("POST", "/runs/{runId}/actions", runs.post_action, None, "play, pause or stop a run", style=Style.NEW,
-          ok=s.DATA, errors=(404, 409, 422, 503, 504)),
-    Route("GET", "/runs/{runId}/commands", runs.get_commands, None, "A run's completed commands, paged",
-          style=Style.NEW, ok=s.DATA, errors=(404, 422)),
+    *RUN_ROUTES,
     Route("GET", "/openapi.json", openapi.serve, None, "This document", versioned=False, ok=s.OPENAPI, errors=()),
     *UPDATE_SERVER_ROUTES,
     *SETTINGS_ROUTES,

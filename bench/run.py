@@ -1,6 +1,6 @@
-"""Benchmark: the 96-well plate copy run end to end through HTTP (supervisor, gateway, runner, motion daemon on the
-instant simulated board), per-command overhead beside simulate, and stop latency (stop asked to motion no longer
-busy) during a long move."""
+"""Benchmark: the 96-well plate copy run end to end through HTTP (supervisor, gateway, runs, runner, motion daemon
+on the instant simulated board), per-command overhead beside simulate, and stop latency (stop asked to motion no
+longer busy) during a long move."""
 from __future__ import annotations
 
 import http.client
@@ -76,6 +76,7 @@ def http_run_seconds(env: dict[str, str], work: Path, path: Path) -> float:
     table = work / "table.json"
     table.write_text(json.dumps({"processes": [
         {"name": "motion", "argv": ["python", "-m", "motion_daemon"], "critical": True},
+        {"name": "runs", "argv": ["python", "-m", "run_daemon"]},
         {"name": "gateway", "argv": ["python", "-m", "api_gateway"]}]}))
     stack = subprocess.Popen([sys.executable, "-m", "supervisor", "--run-dir", str(work / "http-run"), "start",
                               "--table", str(table), "--data-dir", str(work / "http-data"), "--smoothie", "sim",
@@ -113,7 +114,7 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.002) -> None:
 
 
 def one_stop(env: dict[str, str], client: Client, path: Path, run_id: str) -> float:
-    runner = subprocess.Popen([sys.executable, "-m", "run_daemon", "--run-id", run_id, str(path)], env=env,
+    runner = subprocess.Popen([sys.executable, "-m", "run_daemon.runner", "--run-id", run_id, str(path)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     wait_for(lambda: _completed(client) >= 4, timeout=90)
     wait_for(lambda: client.call("motion.state")["state"] == "busy")

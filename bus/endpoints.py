@@ -9,7 +9,8 @@ from pathlib import Path
 from bus.errors import BadRequest
 
 # Services with a fixed place on the bus. Their order fixes their tcp ports, so append, never reorder.
-SERVICES: tuple[str, ...] = ("supervisor", "motion", "gateway", "update", "runner", "analysis", "calibration")
+SERVICES: tuple[str, ...] = ("supervisor", "motion", "gateway", "update", "runner", "analysis", "calibration",
+                            "runs")
 DEFAULT_RUN_DIR = "/tmp/ot2-run"
 DEFAULT_TCP_BASE_PORT = 37100
 IPC_PATH_MAX = 100  # sun_path is 108 bytes on Linux; keep a margin for the socket name

@@ -1,81 +1,61 @@
-"""`python -m run_daemon --run-id ID PROTOCOL`: run one protocol on the robot as the bus service `runner`."""
+"""`python -m run_daemon`: the `runs` service, owner of the stored protocols and runs (one runner per run)."""
 from __future__ import annotations
 
-import argparse
-import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
 
-import structlog
-import zmq
 import zmq.asyncio
 
-from bus import BusConfig, BusError, Client, configure_logging
+from bus import AsyncClient, AsyncSubscriber, BusConfig, BusError, configure_logging
 from bus.loop import run as run_loop
 from bus.service import ServiceHost
-from opentrons.calibration_storage.applied import Corrections, corrections_from_env
-from opentrons.engine.bus_backend import BusBackend
-from opentrons.labware_offsets import LabwareOffsetError
-from run_daemon.journal import RunJournal
-from run_daemon.run import ProtocolRun
-from run_daemon.service import RunnerService
-
-EXIT_CODES = {"succeeded": 0, "stopped": 0, "failed": 1}
-RUN_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+from run_daemon.analysis import DEFAULT_TIME_LIMIT_S
+from run_daemon.exits import TOPICS, RunnerExits
+from run_daemon.manager import RunsManager
 
 
-def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
-    """The command line; a run id must be safe as a directory name."""
-    parser = argparse.ArgumentParser(prog="python -m run_daemon", description="Run one protocol on the robot")
-    parser.add_argument("--run-id", required=True)
-    parser.add_argument("protocol", type=Path)
-    parser.add_argument("-L", "--custom-labware-path", action="append", default=[], type=Path)
-    parser.add_argument("--labware-offsets", type=Path, metavar="FILE",
-                        help="a JSON list of the run's labware offsets ({id, createdAt, definitionUri, location, "
-                             "vector})")
-    args = parser.parse_args(argv)
-    if not args.run_id or not set(args.run_id) <= RUN_ID_CHARS or args.run_id.startswith("."):
-        parser.error(f"--run-id must be letters, digits, '_', '-' or '.', got {args.run_id!r}")
-    return args
-
-
-async def serve(args: argparse.Namespace, config: BusConfig, data_dir: Path, corrections: Corrections) -> str:
-    """Build the run and its service, bind, run to the end."""
-    sync_ctx = zmq.Context()
-    backend = BusBackend(lambda: Client(sync_ctx, config), f"runner:{args.run_id}", lease_ttl_s=None)
-    journal = RunJournal(data_dir / "runs" / args.run_id)
-    host = ServiceHost("runner", config, zmq.asyncio.Context())
-    service: RunnerService
-    run = ProtocolRun(args.run_id, args.protocol, args.custom_labware_path, backend, journal,
-                      lambda kind, data: service.notify(kind, data), corrections)
-    service = RunnerService(host, run)
-    host.bind()
+async def serve(config: BusConfig, data_dir: Path, analysis_time_limit_s: float) -> None:
+    """Run the service until SIGTERM/SIGINT."""
+    ctx = zmq.asyncio.Context()
+    client = AsyncClient(ctx, config)
+    subscriber = AsyncSubscriber(ctx, [config.pub("supervisor")], TOPICS)
+    manager: RunsManager
+    host = ServiceHost("runs", config, ctx, status=lambda: manager.status())
+    manager = RunsManager(host, client, data_dir, analysis_time_limit_s)
+    exits = RunnerExits(subscriber, client, manager.runner_ended, manager.resync)
     try:
-        return await service.serve()
+        await manager.start()
+        host.bind()
+        await host.run(exits.follow())
     finally:
-        journal.close()
+        subscriber.close()
+        client.close()
+        ctx.destroy(linger=0)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Entry point: 0 when the run succeeded or was stopped, 1 when it failed, 2 for bad settings."""
-    configure_logging("runner", level=os.environ.get("OT2_LOG_LEVEL", "info"))
-    args = parse_args(argv)
+def time_limit(text: str) -> float:
+    """The analysis time limit from `OT2_ANALYSIS_TIME_LIMIT_S`."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise ValueError(f"OT2_ANALYSIS_TIME_LIMIT_S={text!r}: expected seconds in (0, 3600]")
+    return value
+
+
+def main() -> int:
+    """Entry point: 2 for bad settings."""
+    configure_logging("runs", level=os.environ.get("OT2_LOG_LEVEL", "info"))
     try:
         config = BusConfig.from_env()
-    except BusError as exc:
+        limit = time_limit(os.environ.get("OT2_ANALYSIS_TIME_LIMIT_S", str(DEFAULT_TIME_LIMIT_S)))
+    except (BusError, ValueError) as exc:
         print(f"run_daemon: {exc}", file=sys.stderr)
         return 2
-    data_dir = Path(os.environ.get("OT2_DATA_DIR", "var/data"))
-    try:
-        corrections = corrections_from_env({**os.environ, "OT2_DATA_DIR": str(data_dir)}, args.labware_offsets)
-    except LabwareOffsetError as exc:
-        print(f"run_daemon: {exc}", file=sys.stderr)
-        return 2
-    status = run_loop(serve(args, config, data_dir, corrections))
-    structlog.get_logger("runner").info("runner_exit", status=status)
-    return EXIT_CODES.get(status, 1)
+    run_loop(serve(config, Path(os.environ.get("OT2_DATA_DIR", "var/data")), limit))
+    return 0
 
 
 if __name__ == "__main__":

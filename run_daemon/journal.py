@@ -114,17 +114,21 @@ def read_journal(run_dir: Path) -> RunRecord:
     """Read a run's journal; a torn last line (power lost mid-write) is ignored, as it was never reported."""
     record = RunRecord()
     path = run_dir / JOURNAL_NAME
-    if not path.exists():
-        return record
-    for line in path.read_text(encoding="utf-8").splitlines():
+    if path.exists():
+        add_lines(record, path.read_bytes())
+    return record
+
+
+def add_lines(record: RunRecord, data: bytes) -> None:
+    """Add the journal lines in `data` to `record`; a line that is not a whole JSON record is skipped."""
+    for line in data.splitlines():
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if not isinstance(entry, dict):
             continue
         if entry.get("event") == "status":
             record.statuses.append(entry)
         elif entry.get("event") == "command":
             record.commands.append(entry)
-    return record
-
-

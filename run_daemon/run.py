@@ -37,6 +37,7 @@ class ProtocolRun:
         self.completed = 0
         self._lock = threading.RLock()
         self._context: Any = None
+        self._abandoned = False
 
     def execute(self) -> str:
         """Run the protocol to its end; return the final status (succeeded, stopped or failed)."""
@@ -114,6 +115,18 @@ class ProtocolRun:
             self._require("stop", ("idle", "running", "paused"))
             self._set_status("stop-requested")
 
+    def abandon(self, reason: str) -> bool:
+        """End the run `failed` at once because the robot was lost under it (the motion daemon died), even while
+        the worker thread still waits on a command; what that thread does later is not recorded. False when the
+        run had already ended."""
+        with self._lock:
+            if self.status in TERMINAL_STATUSES:
+                return False
+            self._set_status("failed", {"errorType": "MotionDaemonLost", "detail": reason})
+            self._abandoned = True
+        log.error("run_abandoned", run_id=self.run_id, reason=reason)
+        return True
+
     def _require(self, action: str, allowed: tuple[str, ...]) -> None:
         if self.status not in allowed:
             raise Conflict(f"cannot {action} a run that is {self.status}; {action} is allowed when "
@@ -121,6 +134,8 @@ class ProtocolRun:
 
     def _set_status(self, status: str, error: dict[str, str] | None = None) -> None:
         with self._lock:
+            if self._abandoned:
+                return
             self.status = status
             self.error = error or self.error
             view = self.view()

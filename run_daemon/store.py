@@ -1,14 +1,16 @@
-"""Stored protocols and runs under the data directory: files written whole (temp file, then rename)."""
+"""Stored protocols under the data directory: files written whole (temp file, then rename)."""
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from bus.atomic import write_bytes_atomically
+from run_daemon.metadata import ProtocolFileError, json_document, json_metadata, python_metadata
 
 PROTOCOL_SUFFIXES = (".py", ".json")
 
@@ -38,15 +40,27 @@ class ProtocolStore:
         folder = self.root / protocol_id
         if (folder / "protocol.json").exists():
             return self.get(protocol_id), False
+        metadata = self._metadata(main, labware, dict(files))
         folder.mkdir(parents=True, exist_ok=True)
         for name, content in files:
-            (folder / name).write_bytes(content)
+            write_bytes_atomically(folder / name, content)
         record = {"id": protocol_id, "createdAt": time.time(), "robotType": "OT-2 Standard",
-                  "protocolType": "python" if main.endswith(".py") else "json", "metadata": {},
+                  "protocolType": "python" if main.endswith(".py") else "json", "metadata": metadata,
                   "files": [{"name": main, "role": "main"}] + [{"name": n, "role": "labware"} for n in labware],
                   "analyses": [], "analysisSummaries": [{"id": f"{protocol_id}-analysis", "status": "pending"}]}
         write_json(folder / "protocol.json", record)
         return record, True
+
+    @staticmethod
+    def _metadata(main: str, labware: list[str], contents: dict[str, bytes]) -> dict[str, Any]:
+        try:
+            for name in labware:
+                json_document(name, contents[name])
+            if main.endswith(".py"):
+                return python_metadata(main, contents[main])
+            return json_metadata(main, contents[main])
+        except ProtocolFileError as exc:
+            raise StoreError(str(exc)) from None
 
     @staticmethod
     def _roles(files: list[tuple[str, bytes]]) -> tuple[str, list[str]]:
@@ -64,9 +78,36 @@ class ProtocolStore:
     def get(self, protocol_id: str) -> dict[str, Any]:
         """A stored protocol; KeyError when there is none."""
         path = self.root / protocol_id / "protocol.json"
-        if "/" in protocol_id or not path.exists():
+        if "/" in protocol_id or protocol_id.startswith(".") or not path.exists():
             raise KeyError(protocol_id)
         return json.loads(path.read_text(encoding="utf-8"))
+
+    def ids(self) -> list[str]:
+        """Every stored protocol's id, oldest first."""
+        return [record["id"] for record in self.all()]
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every stored protocol, oldest first (a folder without its record is a half-stored upload: skipped)."""
+        if not self.root.is_dir():
+            return []
+        records = [json.loads(path.read_text(encoding="utf-8"))
+                   for path in self.root.glob("*/protocol.json") if not path.parent.name.startswith(".")]
+        return sorted(records, key=lambda record: record["createdAt"])
+
+    def delete(self, protocol_id: str) -> None:
+        """Remove a stored protocol: its record first, so a crash midway leaves no protocol, only stray files."""
+        self.get(protocol_id)
+        folder = self.root / protocol_id
+        (folder / "protocol.json").unlink()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def wipe(self) -> None:
+        """Remove every stored protocol."""
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def pending(self) -> list[str]:
+        """Protocols whose analysis has not completed (it was cut short by a restart)."""
+        return [r["id"] for r in self.all() if r["analysisSummaries"][0]["status"] != "completed"]
 
     def main_file(self, protocol_id: str) -> Path:
         """Where the protocol's main file is."""

@@ -44,6 +44,7 @@ class ProcessSpec:
 DAEMONS: tuple[tuple[str, str, bool], ...] = (
     ("motion", "motion_daemon", True),
     ("calibration", "calibration_daemon", False),
+    ("runs", "run_daemon", False),
     ("gateway", "api_gateway", False),
     ("update", "update_daemon", False),
 )

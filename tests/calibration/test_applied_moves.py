@@ -70,7 +70,7 @@ def test_the_runner_applies_labware_offsets_like_opentrons_execute(robot: Robot,
                                     "location": {"slotName": "2"}, "vector": {"x": -0.5, "y": 0.75, "z": 0}}]))
     executed = moves_of(robot, protocol, "--labware-offsets", str(offsets))
     mark = robot.gcode_mark()
-    done = subprocess.run([sys.executable, "-m", "run_daemon", "--run-id", "r1", str(protocol), "--labware-offsets",
+    done = subprocess.run([sys.executable, "-m", "run_daemon.runner", "--run-id", "r1", str(protocol), "--labware-offsets",
                            str(offsets)], cwd=ROOT, env=robot.env_for_children(), capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -117,7 +117,7 @@ def test_the_runner_refuses_a_bad_offsets_file_with_exit_2(tmp_path: Path, conte
     offsets.write_text(content)
     protocol = tmp_path / "protocol.py"
     protocol.write_text(PROTOCOL)
-    done = subprocess.run([sys.executable, "-m", "run_daemon", "--run-id", "r1", str(protocol), "--labware-offsets",
+    done = subprocess.run([sys.executable, "-m", "run_daemon.runner", "--run-id", "r1", str(protocol), "--labware-offsets",
                            str(offsets)], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={"PATH": "/usr/bin:/bin", "OT2_RUN_DIR": str(tmp_path), "OT2_DATA_DIR": str(tmp_path)})
     assert done.returncode == 2 and expected in done.stderr

@@ -13,6 +13,7 @@ from tests.runs.conftest import PROTOCOLS, motion_entry, write_protocol
 from tests.runs.test_runner import SLOW_BODY
 
 GATEWAY = {"name": "gateway", "argv": ["python", "-m", "api_gateway"]}
+RUNS = {"name": "runs", "argv": ["python", "-m", "run_daemon"]}
 
 
 def upload(http: Http, *files: tuple[str, bytes]) -> Any:
@@ -24,10 +25,13 @@ def upload(http: Http, *files: tuple[str, bytes]) -> Any:
                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
 
 
-def robot_with_http(stack: Callable, speed: str) -> tuple[Any, Http]:
+def robot_with_http(stack: Callable, speed: str, motion: dict[str, Any] | None = None,
+                    runs_env: dict[str, str] | None = None) -> tuple[Any, Http]:
     port = free_port()
-    robot = stack(motion_entry(speed), GATEWAY, extra=("--smoothie", "sim", "--port", str(port)))
+    runs = {**RUNS, "env": runs_env or {}}
+    robot = stack(motion or motion_entry(speed), runs, GATEWAY, extra=("--smoothie", "sim", "--port", str(port)))
     robot.wait_state("gateway", "running")
+    robot.wait_state("runs", "running")
     return robot, Http(port)
 
 

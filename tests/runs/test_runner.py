@@ -29,7 +29,7 @@ SLOW_BODY = """
 
 
 def start_runner(spawn: Callable, env: dict[str, str], data_dir: Path, run_id: str, protocol: Path) -> Any:
-    return spawn("-m", "run_daemon", "--run-id", run_id, str(protocol),
+    return spawn("-m", "run_daemon.runner", "--run-id", run_id, str(protocol),
                  env={**env, "OT2_DATA_DIR": str(data_dir)})
 
 
@@ -137,7 +137,7 @@ def test_a_run_while_someone_holds_the_lease_fails_naming_the_holder(motion: Cal
 
 
 def test_a_run_id_that_is_not_a_safe_name_is_refused(spawn: Callable, tmp_path: Path) -> None:
-    runner = spawn("-m", "run_daemon", "--run-id", "../escape", str(PROTOCOLS / "basic_v2_0.py"),
+    runner = spawn("-m", "run_daemon.runner", "--run-id", "../escape", str(PROTOCOLS / "basic_v2_0.py"),
                    env={"OT2_DATA_DIR": str(tmp_path)})
     assert runner.popen.wait(timeout=30) == 2
     wait_until(lambda: any("--run-id must be" in line for line in runner.lines), timeout=5)

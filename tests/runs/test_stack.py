@@ -15,8 +15,8 @@ from tests.supervisor.conftest import alive
 
 
 def spawn_run(stack: Any, run_id: str, protocol: Path) -> dict[str, Any]:
-    return stack.call("supervisor.spawn", {"id": f"run-{run_id}",
-                                           "argv": ["python", "-m", "run_daemon", "--run-id", run_id, str(protocol)]})
+    argv = ["python", "-m", "run_daemon.runner", "--run-id", run_id, str(protocol)]
+    return stack.call("supervisor.spawn", {"id": f"run-{run_id}", "argv": argv})
 
 
 def test_a_run_spawned_by_the_supervisor_succeeds_with_the_simulated_commands(stack: Callable,
