@@ -84,7 +84,7 @@ SETTINGS_ROUTES: tuple[Route, ...] = (
     Route("GET", "/settings/reset/options", u.reset_options, "update.reset.options",
           "What a factory reset can clear", ok=u.RESET_OPTIONS, errors=(422, *_BUS_DOWN)),
     Route("POST", "/settings/reset", u.reset, "update.reset", "Clear the chosen data (option id: true)",
-          body=u.RESET_REQUEST, ok=s.MESSAGE, errors=(400, 422, *_BUS_DOWN)),
+          body=u.RESET_REQUEST, ok=s.MESSAGE, errors=(400, 409, 422, *_BUS_DOWN)),
     Route("GET", "/settings/robot", u.robot_settings, "update.settings.robot", "The robot configuration",
           ok=u.ROBOT_CONFIG, errors=(422, *_BUS_DOWN)),
 )

@@ -21,6 +21,7 @@ from update_daemon.slots import VersionSlots
 
 log = structlog.get_logger("update.service")
 RESTART_DELAY_S = 1.0
+RESET_TIMEOUT_S = 10.0  # an owner wipes its folders; a busy one may take a moment
 COMMIT_TIMEOUT_S = 5.0
 
 
@@ -111,7 +112,7 @@ class UpdateService:
     def op_reset_options(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"options": [{"id": o.id, "name": o.name, "description": o.description} for o in reset.OPTIONS]}
 
-    def op_reset(self, args: dict[str, Any]) -> dict[str, str]:
+    async def op_reset(self, args: dict[str, Any]) -> dict[str, str]:
         unknown = [key for key in args if key not in reset.BY_ID]
         bad = [key for key, value in args.items() if not isinstance(value, bool)]
         if unknown or bad:
@@ -119,12 +120,35 @@ class UpdateService:
                              f"non-boolean values for {bad}; options: {', '.join(reset.BY_ID)}",
                              {"unknown": unknown, "not_bool": bad})
         chosen = [reset.BY_ID[key] for key, value in args.items() if value]
-        for option in chosen:
-            reset.wipe(self.paths.data_dir, option)
         if not chosen:
             return {"message": "Nothing to do"}
-        self.host.publisher.publish("update.reset", {"options": [o.id for o in chosen]})
+        done = await self._reset_through_owners(chosen)
+        for option in chosen:
+            if option.owner is None:
+                reset.wipe(self.paths.data_dir, option)
+                done.append(option.id)
+        self.host.publisher.publish("update.reset", {"options": done})
         return {"message": "Options " + ", ".join(f"'{o.name}'" for o in chosen) + " were reset"}
+
+    async def _reset_through_owners(self, chosen: list[reset.ResetOption]) -> list[str]:
+        """Ask each owning service to wipe its options; an owner that refuses or is down stops the reset there,
+        and the error says which options were already cleared."""
+        done: list[str] = []
+        client = AsyncClient(self.host.ctx, self.host.config)
+        try:
+            for owner, ids in reset.by_owner(chosen).items():
+                try:
+                    await client.call(f"{owner}.reset", {"options": ids}, timeout=RESET_TIMEOUT_S)
+                except BusError as err:
+                    if done:
+                        self.host.publisher.publish("update.reset", {"options": done})
+                    raise type(err)(f"{', '.join(ids)} not reset: the {owner} service answered: {err.message}"
+                                    f" (already reset: {', '.join(done) or 'nothing'})",
+                                    {**err.details, "reset": done, "not_reset": ids}, code=err.code) from err
+                done.extend(ids)
+        finally:
+            client.close()
+        return done
 
     # -- health and update sessions --------------------------------------------------------------------------
 

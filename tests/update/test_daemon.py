@@ -66,9 +66,9 @@ def test_robot_config_and_reset(daemon: Daemon) -> None:
     assert config["name"] == "Lab 3" and config["model"] == "OT-2 Standard" and config["serial_speed"] == 115200
     ids = [o["id"] for o in daemon.client.call("update.reset.options")["options"]]
     assert "deckCalibration" in ids and "runsHistory" in ids
-    (daemon.data_dir / "calibration" / "deck").mkdir(parents=True)
-    (daemon.data_dir / "runs").mkdir()
-    assert daemon.client.call("update.reset", {"deckCalibration": True, "runsHistory": False}) == {
-        "message": "Options 'Deck Calibration' were reset"}
-    assert not (daemon.data_dir / "calibration" / "deck").exists() and (daemon.data_dir / "runs").exists()
+    (daemon.data_dir / "boot.d").mkdir()
+    (daemon.data_dir / "ssh").mkdir()
+    assert daemon.client.call("update.reset", {"bootScripts": True, "authorizedKeys": False}) == {
+        "message": "Options 'Boot Scripts' were reset"}
+    assert not (daemon.data_dir / "boot.d").exists() and (daemon.data_dir / "ssh").exists()
     assert daemon.client.call("update.reset", {}) == {"message": "Nothing to do"}

@@ -120,10 +120,12 @@ def test_settings_routes(http: Http, daemon: Daemon) -> None:
     assert http.post("/settings", {"value": True}).status == 422
     assert http.get("/settings/robot").body["model"] == "OT-2 Standard"
     assert "deckCalibration" in {o["id"] for o in http.get("/settings/reset/options").body["options"]}
-    (daemon.data_dir / "calibration" / "deck").mkdir(parents=True)
-    reset = http.post("/settings/reset", {"deckCalibration": True})
-    assert reset.status == 200 and reset.body == {"message": "Options 'Deck Calibration' were reset"}
-    assert not (daemon.data_dir / "calibration" / "deck").exists()
+    (daemon.data_dir / "boot.d").mkdir(parents=True)
+    reset = http.post("/settings/reset", {"bootScripts": True})
+    assert reset.status == 200 and reset.body == {"message": "Options 'Boot Scripts' were reset"}
+    assert not (daemon.data_dir / "boot.d").exists()
+    down = http.post("/settings/reset", {"deckCalibration": True})  # its owner, the calibration daemon, is not running
+    assert down.status == 503 and "calibration service" in down.body["message"]
     assert http.post("/settings/reset", {"everything": True}).status == 400
 
 

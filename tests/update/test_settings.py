@@ -78,6 +78,7 @@ def test_a_kill_9_mid_write_never_leaves_a_corrupt_file(tmp_path: Path, spawn) -
 
 
 def test_each_reset_option_wipes_exactly_its_folders(tmp_path: Path) -> None:
+    assert all(bool(option.folders) != bool(option.owner) for option in reset.OPTIONS)
     folders = {folder for option in reset.OPTIONS for folder in option.folders}
     for option in reset.OPTIONS:
         for folder in folders:
