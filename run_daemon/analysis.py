@@ -8,31 +8,42 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
 if TYPE_CHECKING:
     from opentrons.calibration_storage.applied import Corrections
 
 DEFAULT_TIME_LIMIT_S = 60.0
+MOUNTS = ("left", "right")
+NOMINAL_WARNING = ("the robot's attached pipettes were not known (the motion daemon did not answer): positions are "
+                   "nominal, without the pipette offsets and tip lengths stored for their serials")
+Attached = Dict[str, Dict[str, Optional[str]]]
 
 
-def analyze(protocol: Path, labware_dirs: Sequence[Path] = (), time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> dict:
+def analyze(protocol: Path, labware_dirs: Sequence[Path] = (), time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+            attached: Optional[Attached] = None) -> dict:
     """Simulate ``protocol`` in a child process; a child that overruns ``time_limit_s`` is killed and the
-    analysis is ``not-ok`` with an error saying so (an endless loop never hangs the caller)."""
+    analysis is ``not-ok`` with an error saying so (an endless loop never hangs the caller).
+
+    ``attached`` is ``{mount: {model, id}}`` as the motion daemon reported it: the pipette serials place every
+    move with that pipette's stored offset and tip lengths, as the run will. None (the robot's pipettes are not
+    known) gives a nominal analysis that says so in its ``warnings``."""
     argv = [sys.executable, "-m", "run_daemon.analysis", str(protocol)]
     for folder in labware_dirs:
         argv += ["-L", str(folder)]
+    if attached is not None:
+        argv += ["--attached", json.dumps(attached)]
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=time_limit_s, check=False)
     except subprocess.TimeoutExpired:
-        return failed_analysis("AnalysisTimeout",
-                               f"the analysis did not finish within {time_limit_s:g} s; "
-                               "check the protocol for an endless loop")
+        return {**failed_analysis("AnalysisTimeout", f"the analysis did not finish within {time_limit_s:g} s; "
+                                  "check the protocol for an endless loop"), **assumed_pipettes(attached)}
     try:
         return json.loads(done.stdout)
     except json.JSONDecodeError:
         detail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
-        return failed_analysis("AnalysisCrashed", f"the analysis process ended without a result: {detail[0]}")
+        return {**failed_analysis("AnalysisCrashed", f"the analysis process ended without a result: {detail[0]}"),
+                **assumed_pipettes(attached)}
 
 
 def empty_analysis(result: str) -> dict:
@@ -51,9 +62,20 @@ def error(error_type: str, detail: str) -> dict:
     return {"id": f"error-{time.time_ns()}", "createdAt": time.time(), "errorType": error_type, "detail": detail}
 
 
-def simulate(protocol_path: Path, labware_dirs: Sequence[Path], corrections: Optional["Corrections"] = None) -> dict:
-    """Run the protocol on the simulation backend (with the robot's calibration, when given) and describe what it
-    loads and does."""
+def simulate(protocol_path: Path, labware_dirs: Sequence[Path], corrections: Optional["Corrections"] = None,
+             attached: Optional[Attached] = None) -> dict:
+    """Run the protocol on the simulation backend (with the robot's calibration and attached pipettes, when
+    given) and describe what it loads and does, and which pipettes it assumed."""
+    return {**_simulate(protocol_path, labware_dirs, corrections, attached), **assumed_pipettes(attached)}
+
+
+def assumed_pipettes(attached: Optional[Attached]) -> dict:
+    """The analysis fields that say which pipettes it assumed, and warn when it knew none."""
+    return {"attachedPipettes": attached, "warnings": [] if attached is not None else [NOMINAL_WARNING]}
+
+
+def _simulate(protocol_path: Path, labware_dirs: Sequence[Path], corrections: Optional["Corrections"],
+              attached: Optional[Attached]) -> dict:
     from opentrons.engine.sim_backend import SimulationBackend
     from opentrons.errors import ProtocolError
     from opentrons.execute import listened_context, load
@@ -62,7 +84,8 @@ def simulate(protocol_path: Path, labware_dirs: Sequence[Path], corrections: Opt
     records: list[dict[str, Any]] = []
     try:
         protocol = load(str(protocol_path))
-        context = listened_context(protocol, SimulationBackend(), list(labware_dirs), records.append, corrections)
+        backend = SimulationBackend({mount: info["id"] for mount, info in (attached or {}).items() if info["id"]})
+        context = listened_context(protocol, backend, list(labware_dirs), records.append, corrections)
         run_protocol(protocol, context)
     except (ProtocolError, OSError, UnicodeDecodeError) as exc:
         return {**failed_analysis(type(exc).__name__, str(exc)), "commands": [_command(r) for r in records]}
@@ -76,6 +99,22 @@ def simulate(protocol_path: Path, labware_dirs: Sequence[Path], corrections: Opt
                         for m in engine.modules.values()]}
 
 
+def attached_pipettes(text: str) -> Attached:
+    """Parse ``{mount: {model, id} | null}`` (JSON); a clear error for anything else."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not valid JSON: {exc}") from None
+    expected = 'expected {"left"|"right": {"model": str|null, "id": str|null} | null}'
+    if not isinstance(value, dict) or not set(value) <= set(MOUNTS):
+        raise argparse.ArgumentTypeError(f"{expected}, got {text[:200]}")
+    for info in value.values():
+        if info is not None and not (isinstance(info, dict) and set(info) == {"model", "id"}
+                                     and all(v is None or isinstance(v, str) for v in info.values())):
+            raise argparse.ArgumentTypeError(f"{expected}, got {text[:200]}")
+    return {mount: info for mount, info in value.items() if info is not None}
+
+
 def _command(record: dict[str, Any]) -> dict[str, Any]:
     return {"id": f"command-{record['index']}", "key": f"command-{record['index']}", "intent": "protocol",
             "createdAt": record["startedAt"], **record}
@@ -86,11 +125,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m run_daemon.analysis", description="Analyze a protocol")
     parser.add_argument("protocol", type=Path)
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[], type=Path)
+    parser.add_argument("--attached", type=attached_pipettes, metavar="JSON",
+                        help='the attached pipettes: {"left": {"model": ..., "id": ...} | null, "right": ...}')
     args = parser.parse_args(argv)
     from opentrons.calibration_storage.applied import corrections_from_env
 
     corrections = corrections_from_env(os.environ)
-    json.dump(simulate(args.protocol, args.custom_labware_path, corrections), sys.stdout, default=str)
+    json.dump(simulate(args.protocol, args.custom_labware_path, corrections, args.attached), sys.stdout, default=str)
     return 0
 
 

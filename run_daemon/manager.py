@@ -35,7 +35,7 @@ class RunsManager:
         self.lock = asyncio.Lock()
         self.runs: dict[str, dict[str, Any]] = {}
         self.protocols = ProtocolOps(data_dir, self.lock, self._protocol_in_use, self._notify,
-                                     analysis_time_limit_s)
+                                     analysis_time_limit_s, client)
         self.protocols.register(host.server)
         for verb in ("state", "list", "get", "create", "action", "commands", "update", "delete", "reset"):
             host.server.register(f"runs.{verb}", getattr(self, "op_" + verb))

@@ -8,14 +8,16 @@ from typing import Any
 
 import structlog
 
-from bus import BadRequest, Conflict, NotFound
+from bus import AsyncClient, BadRequest, BusError, Conflict, NotFound
 from bus.server import RequestServer
-from run_daemon.analysis import analyze
+from run_daemon.analysis import MOUNTS, Attached, analyze
 from run_daemon.blocking import off_loop
 from run_daemon.store import ProtocolStore, StoreError
 from run_daemon.uploads import Uploads
 
 log = structlog.get_logger("runs.protocols")
+# motion.pipettes is answered from the daemon's memory; a daemon that takes longer is not there to ask.
+PIPETTES_TIMEOUT_S = 2.0
 
 
 def protocol_not_found(protocol_id: Any) -> NotFound:
@@ -35,8 +37,9 @@ class ProtocolOps:
     """Serves `runs.upload.*` and `runs.protocol*`; every change is made under the manager's lock."""
 
     def __init__(self, data_dir: Path, lock: asyncio.Lock, in_use: Callable[[str], bool],
-                 notify: Callable[[str, str], None], analysis_time_limit_s: float) -> None:
+                 notify: Callable[[str, str], None], analysis_time_limit_s: float, client: AsyncClient) -> None:
         self.store = ProtocolStore(data_dir)
+        self._client = client
         self.uploads = Uploads(self.store.root)
         self._lock = lock
         self._in_use = in_use
@@ -136,7 +139,8 @@ class ProtocolOps:
                 main = await off_loop(self.store.main_file, protocol_id)
             except KeyError:
                 return  # deleted (or wiped) before its turn came
-            analysis = await off_loop(analyze, main, [main.parent], self._time_limit)
+            attached = await self.attached_pipettes()
+            analysis = await off_loop(analyze, main, [main.parent], self._time_limit, attached)
             async with self._lock:
                 try:
                     await off_loop(self.store.save_analysis, protocol_id, analysis)
@@ -144,3 +148,21 @@ class ProtocolOps:
                     return  # deleted while it was analyzed
         log.info("protocol_analyzed", id=protocol_id, result=analysis.get("result"))
         self._notify("protocol", protocol_id)
+
+    async def attached_pipettes(self) -> Attached | None:
+        """`{mount: {model, id}}` of the attached pipettes, so the analysis places moves as the run will; None
+        (a nominal analysis that says so) when the motion daemon does not answer or answers nonsense."""
+        try:
+            reply = await self._client.call("motion.pipettes", {}, timeout=PIPETTES_TIMEOUT_S, idempotent=True)
+        except BusError as exc:
+            log.warning("analysis_pipettes_unknown", error=str(exc))
+            return None
+        if not isinstance(reply, dict) or not all(info is None or isinstance(info, dict) for info in reply.values()):
+            log.warning("analysis_pipettes_unknown", error=f"motion.pipettes replied {str(reply)[:200]}")
+            return None
+        return {mount: {"model": _text(info.get("model")), "id": _text(info.get("id"))}
+                for mount, info in reply.items() if mount in MOUNTS and info}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

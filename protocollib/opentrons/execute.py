@@ -14,6 +14,7 @@ from opentrons.errors import ProtocolError
 from opentrons.labware_offsets import LabwareOffsetError
 from opentrons.protocols.api_level import MAX_SUPPORTED
 from opentrons.protocols.parse import Protocol, optional_level, parse
+from opentrons.types import Point
 
 BackendFactory = Callable[[], Any]
 CommandListener = Callable[[Dict[str, Any]], None]
@@ -55,29 +56,38 @@ def listen_to_commands(engine: Any, listener: CommandListener) -> None:
     """Call ``listener(record)`` after each command the engine finishes or fails.
 
     A record holds ``index``, ``commandType``, ``params``, ``status`` ('succeeded'/'failed'),
-    ``startedAt``/``completedAt`` (epoch seconds) and ``error`` (None or ``{errorType, detail}``).
+    ``startedAt``/``completedAt`` (epoch seconds), ``error`` (None or ``{errorType, detail}``) and, for a
+    command that moved a pipette, ``result.position``: the last point the engine sent to the backend, with the
+    robot's calibration applied.
     """
     run_command = engine.execute
 
     def execute_and_report(command_type: str, params: Dict[str, Any], text: Optional[str] = None) -> Any:
-        index, started = len(engine.commands), time.time()
+        index, started, moves_before = len(engine.commands), time.time(), engine.moves_sent
         try:
             result = run_command(command_type, params, text)
         except BaseException as exc:
-            listener(command_record(index, engine.commands[index], started, exc))
+            listener(command_record(index, engine.commands[index], started, exc, _moved_to(engine, moves_before)))
             raise
-        listener(command_record(index, engine.commands[index], started, None))
+        listener(command_record(index, engine.commands[index], started, None, _moved_to(engine, moves_before)))
         return result
 
     engine.execute = execute_and_report
 
 
+def _moved_to(engine: Any, moves_before: int) -> Optional[Point]:
+    return engine.last_sent if engine.moves_sent > moves_before else None
+
+
 def command_record(index: int, command: Dict[str, Any], started: float,
-                   error: Optional[BaseException]) -> Dict[str, Any]:
+                   error: Optional[BaseException], position: Optional[Point] = None) -> Dict[str, Any]:
     """What is known of one finished command, for a run log, a journal or an event."""
-    return {"index": index, **command, "status": "failed" if error else "succeeded",
-            "startedAt": started, "completedAt": time.time(),
-            "error": {"errorType": type(error).__name__, "detail": str(error)} if error else None}
+    record = {"index": index, **command, "status": "failed" if error else "succeeded",
+              "startedAt": started, "completedAt": time.time(),
+              "error": {"errorType": type(error).__name__, "detail": str(error)} if error else None}
+    if position is not None:
+        record["result"] = {"position": {"x": position.x, "y": position.y, "z": position.z}}
+    return record
 
 
 def load(protocol_path: str) -> Protocol:

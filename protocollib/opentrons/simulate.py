@@ -13,6 +13,7 @@ from opentrons.protocols.parse import optional_level, parse
 from opentrons.protocols.api_level import MAX_SUPPORTED
 
 RunLog = List[Dict[str, Any]]
+MOUNTS = ("left", "right")
 
 
 def simulate(
@@ -66,21 +67,55 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("protocol", metavar="PROTOCOL", type=argparse.FileType("rb"))
     parser.add_argument("-L", "--custom-labware-path", action="append", default=[],
                         help="a folder of custom labware JSON definitions (repeatable)")
-    parser.add_argument("--json", action="store_true", help="print the command list as JSON")
+    parser.add_argument("--json", action="store_true", help="print the command list as JSON (a command that moved has result.position)")
     parser.add_argument("--labware-offsets", type=Path, metavar="FILE",
                         help="a JSON list of labware offsets ({id, createdAt, definitionUri, location, vector})")
     parser.add_argument("-l", "--log-level", default="warning",
                         choices=["debug", "info", "warning", "error", "none"])
     parser.add_argument("-e", "--estimate-duration", action="store_true",
                         help="print the simulated run time on stderr")
+    parser.add_argument("--pipette-id", action="append", default=[], type=_mount_serial, metavar="MOUNT=SERIAL",
+                        help="the serial of the pipette on a mount, so that its stored pipette offset and tip "
+                             "lengths are applied as on the robot (repeatable: left=..., right=...)")
     return parser
+
+
+def _mount_serial(text: str) -> Tuple[str, str]:
+    mount, equals, serial = text.partition("=")
+    if mount not in MOUNTS or not equals:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected left=SERIAL or right=SERIAL")
+    if not serial.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: the serial after '=' is empty")
+    return mount, serial.strip()
+
+
+def _pipette_ids(parser: argparse.ArgumentParser, pairs: Sequence[Tuple[str, str]]) -> Dict[str, str]:
+    ids: Dict[str, str] = {}
+    for mount, serial in pairs:
+        if mount in ids:
+            parser.error(f"argument --pipette-id: the {mount} mount is named twice ({ids[mount]}, {serial})")
+        ids[mount] = serial
+    return ids
+
+
+def _keep_result(results: Dict[int, Any], record: Dict[str, Any]) -> None:
+    if record.get("result") is not None:
+        results[record["index"]] = record["result"]
+
+
+def _with_results(commands: List[Dict[str, Any]], results: Dict[int, Any]) -> List[Dict[str, Any]]:
+    return [{**command, "result": results[index]} if index in results else command
+            for index, command in enumerate(commands)]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """The opentrons_simulate command."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    pipette_ids = _pipette_ids(parser, args.pipette_id)
     from opentrons.engine.sim_backend import SimulationBackend
     from opentrons.calibration_storage.applied import corrections_from_env
+    from opentrons.execute import listen_to_commands
     from opentrons.labware_offsets import LabwareOffsetError
     from opentrons.runner import make_context, print_error, run_protocol
 
@@ -92,8 +127,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         corrections = corrections_from_env(os.environ, args.labware_offsets)
         protocol = parse(text, name)
-        context = make_context(protocol.api_level, SimulationBackend(),
+        context = make_context(protocol.api_level, SimulationBackend(pipette_ids),
                                [Path(p) for p in args.custom_labware_path], corrections=corrections)
+        results: Dict[int, Any] = {}
+        listen_to_commands(context.engine, lambda record: _keep_result(results, record))
         runlog = run_protocol(protocol, context)
     except (ProtocolError, LabwareOffsetError) as exc:
         print_error(str(exc))
@@ -104,7 +141,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for command in context.engine.commands:
         log.debug("command", **command)
     if args.json:
-        print(json.dumps(context.engine.commands, default=str, indent=1))
+        print(json.dumps(_with_results(context.engine.commands, results), default=str, indent=1))
     else:
         print(format_runlog(runlog))
     if args.estimate_duration:

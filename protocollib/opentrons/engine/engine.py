@@ -36,6 +36,8 @@ class Engine:
         self.run_log: List[Dict[str, Any]] = []
         self.positions: Dict[str, Point] = {}
         self.places: Dict[str, Optional[Place]] = {}
+        self.moves_sent = 0
+        self.last_sent: Optional[Point] = None
         self.warn_out_of_bounds = False
         self.require_open_lid = True
         self.refuse_over_dispense = False
@@ -147,6 +149,9 @@ class Engine:
         """Hand the backend the point where the nominal deck ``point`` really is for the pipette on ``mount``."""
         robot_point = self.corrections.calibration.to_robot(point, mount, self.hardware_pipette_id(mount))
         self.backend.move_to(mount, robot_point, speed)
+        # Counted so that a command's record can say where it left the pipette (simulation and run alike).
+        self.moves_sent += 1
+        self.last_sent = robot_point
 
     def hardware_pipette_id(self, mount: str) -> Optional[str]:
         """The serial of the pipette attached on ``mount`` (None when the backend does not know one)."""
