@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import zmq
+
+from bus import BusConfig, Client
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +25,15 @@ def run_dir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="ot2t-", dir="/tmp"))
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def client(run_dir: Path) -> Iterator[Client]:
+    """A bus client for the test's run directory."""
+    ctx = zmq.Context()
+    with Client(ctx, BusConfig(run_dir), timeout=10) as bus_client:
+        yield bus_client
+    ctx.term()
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> object:

@@ -117,14 +117,20 @@ def start_session(robot: Robot | Http, session_type: str, mount: str = "left") -
     return str(answer.body["data"]["id"])
 
 
-def calibrate_deck(robot: Robot, shift: tuple[float, float]) -> dict[str, Any]:
-    """A whole deck calibration session in which every point is found `shift` (x, y) mm off nominal."""
-    session = start_session(robot, "deckCalibration")
+def session_at_deck_height(robot: Robot, session_type: str) -> str:
+    """A new session that has picked up its tip, found the deck 5 mm down and saved that height."""
+    session = start_session(robot, session_type)
     for command in ("calibration.loadLabware", "calibration.moveToTipRack", "calibration.pickUpTip",
                     "calibration.moveToDeck"):
         robot.command(session, command)
     robot.command(session, "calibration.jog", {"vector": [0, 0, -5]})
     robot.command(session, "calibration.saveOffset")
+    return session
+
+
+def calibrate_deck(robot: Robot, shift: tuple[float, float]) -> dict[str, Any]:
+    """A whole deck calibration session in which every point is found `shift` (x, y) mm off nominal."""
+    session = session_at_deck_height(robot, "deckCalibration")
     for move in ("calibration.moveToPointOne", "calibration.deck.moveToPointTwo",
                  "calibration.deck.moveToPointThree"):
         robot.command(session, move)

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.calibration.conftest import Robot, calibrate_pipette_offset, start_session
+from tests.calibration.conftest import Robot, calibrate_pipette_offset, session_at_deck_height
 from tests.conftest import wait_until
 
 
@@ -17,12 +17,7 @@ def offsets_of(robot: Robot) -> list[list[float]]:
 
 def session_at_last_save(robot: Robot, offset_x: float) -> str:
     """A pipette offset session jogged to its last point, so that the next saveOffset writes the store."""
-    session = start_session(robot, "pipetteOffsetCalibration")
-    for command in ("calibration.loadLabware", "calibration.moveToTipRack", "calibration.pickUpTip",
-                    "calibration.moveToDeck"):
-        robot.command(session, command)
-    robot.command(session, "calibration.jog", {"vector": [0, 0, -5]})
-    robot.command(session, "calibration.saveOffset")
+    session = session_at_deck_height(robot, "pipetteOffsetCalibration")
     robot.command(session, "calibration.moveToPointOne")
     robot.command(session, "calibration.jog", {"vector": [offset_x, 0, -5]})
     return session

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from tests.calibration.conftest import Robot, calibrate_deck, calibrate_pipette_offset, start_session
+from tests.calibration.conftest import (Robot, calibrate_deck, calibrate_pipette_offset, session_at_deck_height,
+                                        start_session)
 
 
 def test_a_deck_calibration_session_saves_the_attitude_seen_by_status(robot: Robot) -> None:
@@ -60,12 +61,7 @@ def test_a_tip_length_session_saves_the_measured_length(robot: Robot) -> None:
 
 
 def test_wildly_off_or_singular_points_are_refused_and_nothing_is_saved(robot: Robot) -> None:
-    session = start_session(robot, "deckCalibration")
-    for command in ("calibration.loadLabware", "calibration.moveToTipRack", "calibration.pickUpTip",
-                    "calibration.moveToDeck"):
-        robot.command(session, command)
-    robot.command(session, "calibration.jog", {"vector": [0, 0, -5]})
-    robot.command(session, "calibration.saveOffset")
+    session = session_at_deck_height(robot, "deckCalibration")
     for move, jog in (("moveToPointOne", [30, 30, -5]), ("deck.moveToPointTwo", [0, 0, -5]),
                       ("deck.moveToPointThree", [0, 0, -5])):
         robot.command(session, f"calibration.{move}")

@@ -4,26 +4,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import zmq
 
-from bus import BusConfig, Client, Conflict
+from bus import Client, Conflict
 from motion_daemon.firmware.image import load_image, write_manifest
 from tests.conftest import Proc, wait_until
 
 SHIPPED = load_image().version
 
-
-@pytest.fixture
-def client(run_dir: Path) -> Iterator[Client]:
-    ctx = zmq.Context()
-    with Client(ctx, BusConfig(run_dir), timeout=10) as c:
-        yield c
-    ctx.term()
 
 
 @pytest.fixture

@@ -6,14 +6,14 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import zmq
 
-from bus import BusConfig, Client, Conflict, ControllerUnavailable, Halted, HardwareError, Subscriber
+from bus import BusConfig, Client, Conflict, ControllerUnavailable, Halted, Subscriber
 from bus import BadRequest, BusError
 from tests.conftest import wait_until
 
@@ -30,13 +30,6 @@ def daemon(spawn: Callable, run_dir: Path) -> Callable[..., dict[str, str]]:
         return env
     return start
 
-
-@pytest.fixture
-def client(run_dir: Path) -> Iterator[Client]:
-    ctx = zmq.Context()
-    with Client(ctx, BusConfig(run_dir), timeout=10) as c:
-        yield c
-    ctx.term()
 
 
 def bus_cli(env: dict[str, str], *args: str) -> Any:

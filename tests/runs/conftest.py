@@ -1,15 +1,12 @@
-"""Fixtures: a real motion daemon on a simulated board, a bus client to it, and small protocol files."""
+"""Fixtures: a real motion daemon on a simulated board and small protocol files (the bus client is shared)."""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from pathlib import Path
 
 import pytest
-import zmq
-
-from bus import BusConfig, Client
 
 PIPETTES = "left:p300_single_v2.0,right:p20_single_v2.2"
 PROTOCOLS = Path(__file__).resolve().parent.parent / "protocollib" / "protocols"
@@ -24,14 +21,6 @@ def motion(spawn: Callable, run_dir: Path) -> Callable[..., dict[str, str]]:
         return env
     return start
 
-
-@pytest.fixture
-def client(run_dir: Path) -> Iterator[Client]:
-    """A bus client for the test's run directory."""
-    ctx = zmq.Context()
-    with Client(ctx, BusConfig(run_dir), timeout=10) as bus_client:
-        yield bus_client
-    ctx.term()
 
 
 def write_protocol(folder: Path, body: str, api_level: str = "2.13") -> Path:
