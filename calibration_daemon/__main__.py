@@ -1,7 +1,6 @@
 """`python -m calibration_daemon`: the calibration daemon's main (data dir from the environment, clean-up, serve)."""
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import zmq.asyncio
 
 from bus import AsyncClient, BusConfig, BusError, configure_logging
 from bus.atomic import remove_stale_temporaries
+from bus.loop import run as run_loop
 from bus.service import ServiceHost
 from calibration_daemon.service import CalibrationService
 from opentrons.calibration_storage.files import CalibrationPaths
@@ -52,7 +52,7 @@ def main() -> int:
     except BusError as exc:
         print(f"calibration_daemon: {exc}", file=sys.stderr)
         return 2
-    asyncio.run(serve(Path(os.environ.get("OT2_DATA_DIR", "var/data")), bus_config))
+    run_loop(serve(Path(os.environ.get("OT2_DATA_DIR", "var/data")), bus_config))
     return 0
 
 

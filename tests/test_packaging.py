@@ -22,3 +22,10 @@ def test_setup_cfg_lists_every_package() -> None:
     cfg.read(ROOT / "setup.cfg")
     listed = set(cfg["options"]["packages"].split())
     assert listed == _tree_packages()
+
+
+def test_every_app_runs_its_event_loop_through_bus_loop() -> None:
+    """One way to run an event loop (uvloop where installed): no app calls asyncio.run itself."""
+    offenders = [str(path.relative_to(ROOT)) for name in TOP_LEVEL for path in (ROOT / name).rglob("*.py")
+                 if "asyncio.run(" in path.read_text(encoding="utf-8") and path != ROOT / "bus" / "loop.py"]
+    assert offenders == []
