@@ -54,17 +54,18 @@ class Call:
     version: int | None
 
     async def bus(self, args: dict[str, Any] | None = None, *, op: str | None = None, slow: bool = False,
-                  idempotent: bool = False) -> Any:
+                  idempotent: bool = False, timeout: float | None = None) -> Any:
         """Call the route's bus op (or `op`) with a deadline; bus errors become the route's HTTP errors."""
         settings = self.gateway.settings
         op = op or self.route.op
         assert op is not None, f"{self.route.path} has no bus op"
+        if timeout is None:
+            timeout = settings.motion_timeout if slow else settings.call_timeout
         try:
-            return await self.gateway.client.call(
-                op, args or {}, timeout=settings.motion_timeout if slow else settings.call_timeout,
-                idempotent=idempotent)
+            return await self.gateway.client.call(op, args or {}, timeout=timeout, idempotent=idempotent)
         except BusError as err:
-            raise from_bus_error(err, busy_status=self.route.busy_status) from None
+            raise from_bus_error(err, busy_status=self.route.busy_status,
+                                 invalid_status=self.route.invalid_status) from None
 
     async def read(self, args: dict[str, Any] | None = None) -> Any:
         """An idempotent read of the route's op, shared with identical reads in flight (see FreshReads)."""

@@ -84,10 +84,12 @@ def status_for(code: str) -> int:
     return _STATUS.get(code, 500)
 
 
-def from_bus_error(err: BusError, *, busy_status: int = 409) -> ApiError:
+def from_bus_error(err: BusError, *, busy_status: int = 409, invalid_status: int = 400) -> ApiError:
     """Translate a bus error into the HTTP error the gateway answers with.
 
-    A conflict naming a lease holder is the robot's "robot busy" (403 on the legacy motion routes).
+    A conflict naming a lease holder is the robot's "robot busy" (403 on the legacy motion routes). Routes of the
+    newer API answer invalid input with 422 (`invalid_status`). A service may name the robot's error id for its
+    error in `details.errorId` (`RunAlreadyActive`), and the update server its error name in `details.error`.
     """
     holder = err.details.get("holder")
     if err.code == ErrorCode.CONFLICT and isinstance(holder, str):
@@ -95,7 +97,10 @@ def from_bus_error(err: BusError, *, busy_status: int = 409) -> ApiError:
     extra: dict[str, Any] = {"busCode": err.code}
     if isinstance(err.details.get("error"), str):  # the update server's own error name (`session-already-active`)
         extra["error"] = err.details["error"]
-    return ApiError(status_for(err.code), err.message, error_code=_ROBOT_CODE.get(err.code, GENERAL), extra=extra)
+    error_id = err.details.get("errorId") if isinstance(err.details.get("errorId"), str) else None
+    status = invalid_status if err.code == ErrorCode.BAD_REQUEST else status_for(err.code)
+    return ApiError(status, err.message, error_code=_ROBOT_CODE.get(err.code, GENERAL), error_id=error_id,
+                    extra=extra)
 
 
 def robot_busy(holder: str, status: int) -> ApiError:

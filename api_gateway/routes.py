@@ -33,6 +33,7 @@ class Route:
     style: Style = Style.LEGACY
     versioned: bool = True
     busy_status: int = 409
+    invalid_status: int = 400  # the newer API's routes answer invalid input with 422
     body: s.Schema | None = None
     query: tuple[Param, ...] = ()
     ok: s.Schema | None = None
@@ -130,7 +131,7 @@ _RUNS = (503, 504)
 
 def _new(method: str, path: str, handler: Handler, op: str, summary: str, **kw: Any) -> Route:
     """A route of the newer API (`{errors: [...]}` bodies) served by the `runs` service."""
-    return Route(method, path, handler, op, summary, style=Style.NEW, ok=s.DATA, **kw)
+    return Route(method, path, handler, op, summary, style=Style.NEW, ok=s.DATA, invalid_status=422, **kw)
 
 
 RUN_ROUTES: tuple[Route, ...] = (

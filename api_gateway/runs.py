@@ -6,28 +6,16 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from api_gateway.context import Call
-from api_gateway.errors import ApiError, invalid, status_for
-from bus import BusError, ErrorCode
+from api_gateway.errors import invalid
+from bus import BusError
 
 UPLOAD_CHUNK = 1 << 20  # one `runs.upload.write`, well under the bus's 4 MiB message limit
 ACTION_TIMEOUT_S = 15.0  # a stop waits for the halt; an action just after play waits for the runner to come up
 
 
-def _api_error(err: BusError) -> ApiError:
-    """A `runs` error as the robot answers it: its error id, 422 for invalid input, 413 for too much."""
-    error_id = err.details.get("errorId") if isinstance(err.details.get("errorId"), str) else None
-    status = 422 if err.code == ErrorCode.BAD_REQUEST else status_for(err.code)
-    if err.code == ErrorCode.UNAVAILABLE:
-        return ApiError(503, f"the runs service is not answering ({err.message}); try again shortly",
-                        error_id="RunsServiceUnavailable", extra={"busCode": err.code})
-    return ApiError(status, err.message, error_id=error_id, extra={"busCode": err.code})
-
-
 async def _runs(call: Call, op: str, args: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
-    try:
-        return await call.gateway.client.call(op, args or {}, timeout=timeout or call.gateway.settings.call_timeout)
-    except BusError as err:
-        raise _api_error(err) from None
+    """Call a `runs` op; its errors become the robot's (the error id from `details.errorId`)."""
+    return await call.bus(args, op=op, timeout=timeout)
 
 
 def _listing(items: list[Any]) -> dict[str, Any]:
