@@ -46,7 +46,9 @@ def state_of(client: Client) -> Any:
 
 def test_a_run_succeeds_publishes_and_journals_every_command(motion: Callable, spawn: Callable, run_dir: Path,
                                                              tmp_path: Path, client: Client) -> None:
-    env = motion()
+    # A board at a twentieth of real speed makes the run last seconds: time for the subscription, which can only
+    # connect once the runner has bound its publisher, to be in place before the last commands.
+    env = motion(speed="0.05")
     ctx = zmq.Context()
     events = Subscriber(ctx, [BusConfig(run_dir).pub("runner")], ["run.r1."])
     path = PROTOCOLS / "basic_v2_0.py"
