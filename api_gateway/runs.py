@@ -1,6 +1,7 @@
 """`/protocols` and `/runs`: HTTP in front of the `runs` service, which owns every protocol and run."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -10,12 +11,29 @@ from api_gateway.errors import invalid
 from bus import BusError
 
 UPLOAD_CHUNK = 1 << 20  # one `runs.upload.write`, well under the bus's 4 MiB message limit
-ACTION_TIMEOUT_S = 15.0  # a stop waits for the halt; an action just after play waits for the runner to come up
+ACTION_TIMEOUT_S = 15.0
+TIMESTAMPS = frozenset({"createdAt", "startedAt", "completedAt"})  # a stop waits for the halt; an action just after play waits for the runner to come up
 
 
 async def _runs(call: Call, op: str, args: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
     """Call a `runs` op; its errors become the robot's (the error id from `details.errorId`)."""
-    return await call.bus(args, op=op, timeout=timeout)
+    return _wire(await call.bus(args, op=op, timeout=timeout))
+
+
+def _wire(value: Any) -> Any:
+    """An answer in the robot's shape: the service keeps epoch seconds; HTTP clients (the App) read timestamps as
+    ISO 8601 strings in UTC."""
+    if isinstance(value, dict):
+        return {key: _iso(item) if key in TIMESTAMPS else _wire(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_wire(item) for item in value]
+    return value
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, timezone.utc).isoformat(timespec="microseconds")
+    return _wire(value)
 
 
 def _listing(items: list[Any]) -> dict[str, Any]:
