@@ -1,7 +1,6 @@
 """Fixtures: a simulated board on a real pty and a driver talking to it through pyserial."""
 from __future__ import annotations
 
-import time
 from typing import Callable, Iterator
 
 import pytest
@@ -14,15 +13,6 @@ from motion_daemon.smoothie_sim.pty_board import PtySmoothie
 
 FAST = Timeouts(ack_s=0.5, retries=3, handshake_s=1.0)
 PIPETTES = "left:p300_single_v2.0:P3HSV2020190101A01,right:p20_single_v2.2"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Poll `condition` until it is true; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(0.005)
 
 
 def make_sim(speed: float = 0.0, **config: object) -> PtySmoothie:

@@ -12,7 +12,8 @@ from motion_daemon.driver.errors import AlarmResponse, HaltedError
 from motion_daemon.driver.halt_line import SerialHaltLine
 from motion_daemon.driver.state import DriverState
 
-from tests.motion.conftest import FAST, make_sim, wait_for
+from tests.conftest import wait_until
+from tests.motion.conftest import FAST, make_sim
 
 
 def _all_unhomed(driver: SmoothieDriver) -> bool:
@@ -70,8 +71,8 @@ def test_halt_stops_a_long_real_time_move_fast(realtime) -> None:
     start_x = driver.snapshot().position["X"]
     with ThreadPoolExecutor(1) as worker:
         move: Future = worker.submit(driver.move, {"X": 418, "Y": 300}, 20)
-        wait_for(lambda: driver.snapshot().state == DriverState.BUSY)
-        wait_for(lambda: driver.estimated_position()["X"] > start_x + 2)
+        wait_until(lambda: driver.snapshot().state == DriverState.BUSY)
+        wait_until(lambda: driver.estimated_position()["X"] > start_x + 2)
         halted_at = time.monotonic()
         driver.halt()
         with pytest.raises(HaltedError):
@@ -79,7 +80,7 @@ def test_halt_stops_a_long_real_time_move_fast(realtime) -> None:
         returned_after = time.monotonic() - halted_at
     assert returned_after < 0.5
     # The driver stops waiting at once; the board acts on the M112 as soon as its thread reads it.
-    wait_for(lambda: sim.board.halted, timeout=1)
+    wait_until(lambda: sim.board.halted, timeout=1)
     assert "M112" in sim.board.received and sim.board.motion is None
     snapshot = driver.snapshot()
     assert snapshot.state == DriverState.HALTED and snapshot.halt_reason == "halted by user"
@@ -93,7 +94,7 @@ def test_estimated_position_moves_along_the_plan_during_a_move(realtime) -> None
     seen: list[float] = []
     with ThreadPoolExecutor(1) as worker:
         move = worker.submit(driver.move, {"X": 200}, 200)
-        wait_for(lambda: driver.snapshot().state == DriverState.BUSY)
+        wait_until(lambda: driver.snapshot().state == DriverState.BUSY)
         while not move.done():
             seen.append(driver.estimated_position()["X"])
             time.sleep(0.02)
@@ -106,14 +107,14 @@ def test_halt_from_another_thread_while_idle_needs_reset(driver: SmoothieDriver,
     thread = threading.Thread(target=driver.halt)
     thread.start()
     thread.join(timeout=5)
-    wait_for(lambda: sim.board.halted)
+    wait_until(lambda: sim.board.halted)
     assert driver.snapshot().state == DriverState.HALTED
     assert driver.reset().state == DriverState.IDLE
 
 
 def test_connecting_to_a_board_left_halted_clears_it(driver: SmoothieDriver, sim) -> None:
     driver.halt()
-    wait_for(lambda: sim.board.halted)
+    wait_until(lambda: sim.board.halted)
     driver.close()
     fresh = SmoothieDriver(sim.url, timeouts=FAST)
     assert fresh.connect().state == DriverState.IDLE
@@ -153,7 +154,7 @@ def test_the_halt_line_is_pluggable(sim) -> None:
     driver.connect()
     driver.halt()
     assert lines[0].triggers == 1
-    wait_for(lambda: sim.board.halted)
+    wait_until(lambda: sim.board.halted)
     driver.close()
 
 
@@ -161,11 +162,11 @@ def test_halt_during_a_real_time_home_ends_it_at_once(realtime) -> None:
     sim, driver = realtime
     with ThreadPoolExecutor(1) as worker:
         home = worker.submit(driver.home, "X")
-        wait_for(lambda: sim.board.motion is not None and "G28.2 X" in sim.board.received[-1])
+        wait_until(lambda: sim.board.motion is not None and "G28.2 X" in sim.board.received[-1])
         driver.halt()
         with pytest.raises(HaltedError):
             home.result(timeout=1)
-    wait_for(lambda: sim.board.halted, timeout=1)
+    wait_until(lambda: sim.board.halted, timeout=1)
     assert driver.snapshot().state == DriverState.HALTED
 
 
@@ -176,7 +177,7 @@ def test_estimated_position_moves_during_a_real_time_home() -> None:
         driver.connect()
         with ThreadPoolExecutor(1) as worker:
             home = worker.submit(driver.home, "Z")
-            wait_for(lambda: driver.estimated_position()["Z"] > 50)
+            wait_until(lambda: driver.estimated_position()["Z"] > 50)
             home.result(timeout=10)
         assert driver.estimated_position()["Z"] == 218.0
     finally:

@@ -13,7 +13,8 @@ from motion_daemon.driver.runner import CommandRunner, Timeouts
 from motion_daemon.driver.transport import SerialTransport
 from motion_daemon.driver.state import DriverState
 
-from tests.motion.conftest import FAST, make_sim, wait_for
+from tests.conftest import wait_until
+from tests.motion.conftest import FAST, make_sim
 
 
 def test_a_slow_board_within_the_ack_timeout_still_works(homed: SmoothieDriver, sim) -> None:
@@ -29,7 +30,7 @@ def test_a_board_slower_than_every_retry_is_declared_unavailable(driver: Smoothi
     assert driver.snapshot().state == DriverState.CONTROLLER_UNAVAILABLE
     sim.faults.reply_delay_s = 0.0
     # The board still owes its late replies; retrying in the background is how a service recovers.
-    wait_for(lambda: _reconnects(driver), timeout=15)
+    wait_until(lambda: _reconnects(driver), timeout=15)
     assert driver.snapshot().state == DriverState.IDLE
 
 
@@ -72,7 +73,7 @@ def test_disconnect_mid_move_gives_a_clear_error_and_reconnect_recovers(homed: S
     assert not any(snapshot.homed.values())
     with pytest.raises(ControllerUnavailable):
         homed.move({"X": 50})
-    wait_for(lambda: _reconnects(homed))
+    wait_until(lambda: _reconnects(homed))
     snapshot = homed.snapshot()
     assert snapshot.state == DriverState.IDLE and not any(snapshot.homed.values())
     homed.home()
@@ -82,12 +83,12 @@ def test_disconnect_mid_move_gives_a_clear_error_and_reconnect_recovers(homed: S
 def test_reconnect_while_unplugged_fails_cleanly_then_succeeds(homed: SmoothieDriver, sim) -> None:
     sim.unplug()
     with pytest.raises(ControllerUnavailable):
-        wait_for(lambda: homed.refresh_position() is None, timeout=2)
+        wait_until(lambda: homed.refresh_position() is None, timeout=2)
     with pytest.raises(ControllerUnavailable):
         homed.reconnect()
     assert homed.snapshot().state == DriverState.CONTROLLER_UNAVAILABLE
     sim.replug()
-    wait_for(lambda: _reconnects(homed))
+    wait_until(lambda: _reconnects(homed))
     assert homed.snapshot().state == DriverState.IDLE
 
 
@@ -107,7 +108,7 @@ def test_disconnect_during_a_real_time_move_ends_the_wait_promptly() -> None:
         driver.home("Z")
         with ThreadPoolExecutor(1) as worker:
             move = worker.submit(driver.move, {"Z": 20}, 10)
-            wait_for(lambda: driver.snapshot().state == DriverState.BUSY)
+            wait_until(lambda: driver.snapshot().state == DriverState.BUSY)
             sim.unplug()
             with pytest.raises(ControllerUnavailable):
                 move.result(timeout=3)

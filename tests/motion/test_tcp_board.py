@@ -13,7 +13,8 @@ from motion_daemon.driver.errors import AlarmResponse, ControllerUnavailable
 from motion_daemon.driver.state import DriverState
 from motion_daemon.smoothie_sim.tcp_board import TcpSmoothie
 
-from tests.motion.conftest import FAST, wait_for
+from tests.conftest import wait_until
+from tests.motion.conftest import FAST
 
 
 def _start_server(*options: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
@@ -90,7 +91,7 @@ def test_in_process_tcp_board_serves_clients_one_after_another() -> None:
         first.connect()
         first.close()
         second = SmoothieDriver(board.url, timeouts=FAST)
-        wait_for(lambda: second.connect().state == DriverState.IDLE)
+        wait_until(lambda: second.connect().state == DriverState.IDLE)
         second.close()
 
 
