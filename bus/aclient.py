@@ -89,8 +89,12 @@ class AsyncClient:
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         channel.pending[req.id] = future
         try:
-            await channel.socket.send(encode_request(req, self._packer))
+            # Never a blocking send: with IMMEDIATE, a server that went away between the poll and here would hold
+            # an awaited send past every deadline.
+            await channel.socket.send(encode_request(req, self._packer), zmq.NOBLOCK)
             return await asyncio.wait_for(future, budget)
+        except zmq.Again:
+            raise unavailable(req.op, self.config.rpc(service)) from None
         except asyncio.TimeoutError:
             return None
         finally:
